@@ -1,0 +1,1080 @@
+package io.keyedcache.provider;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.keyedcache.provider.configuration.KeyedCacheConfiguration;
+import io.keyedcache.provider.copy.Copier;
+import io.keyedcache.provider.event.EventBatch;
+import io.keyedcache.provider.event.EventDispatcher;
+import io.keyedcache.provider.expiry.ExpiryDecisions;
+import io.keyedcache.provider.expiry.VariableExpiry;
+import io.keyedcache.provider.integration.Loader;
+import io.keyedcache.provider.integration.Writer;
+import io.keyedcache.provider.management.ConfigurationBean;
+import io.keyedcache.provider.management.MBeans;
+import io.keyedcache.provider.management.Statistics;
+import io.keyedcache.provider.processor.ProcessorEntry;
+import io.keyedcache.provider.processor.ProcessorResult;
+import java.io.Closeable;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.CacheEntryListenerConfiguration;
+import javax.cache.configuration.Configuration;
+import javax.cache.integration.CacheWriterException;
+import javax.cache.integration.CompletionListener;
+import javax.cache.management.CacheMXBean;
+import javax.cache.management.CacheStatisticsMXBean;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.EntryProcessorException;
+import javax.cache.processor.EntryProcessorResult;
+
+/**
+ * A JCache {@link Cache} whose entries live in a Caffeine cache.
+ *
+ * <p>Entries are stored as they are (store-by-reference) or as copies (store-by-value), with no wrapper: the
+ * expiration time lives in Caffeine's node when the expiry policy is not eternal. The JCache rules that Caffeine
+ * does not know (when to ask the expiry policy, which events to publish, what counts in the statistics, when to
+ * call the loader and the writer) are applied here, each operation deciding inside one Caffeine
+ * {@code compute}, so that it is atomic per key. When statistics are off, no listener is registered, nothing is
+ * written through and entries never expire, {@code get} and {@code put} go straight to Caffeine.
+ *
+ * <p>Thread-safe. Obtain instances from {@link KeyedCacheManager#createCache}; {@link #unwrap} gives this class,
+ * or the underlying {@link com.github.benmanes.caffeine.cache.Cache}.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public final class CaffeineJCache<K, V> implements Cache<K, V> {
+  private final String name;
+  private final KeyedCacheManager manager;
+  private final KeyedCacheConfiguration<K, V> configuration;
+  private final com.github.benmanes.caffeine.cache.Cache<K, V> store;
+  private final Copier copier;
+  private final ExpiryDecisions expiry;
+  private final boolean variableExpiry;
+  private final EventDispatcher<K, V> events;
+  private final Statistics statistics = new Statistics();
+  private final Loader<K, V> loader;
+  private final boolean readThrough;
+  private final Writer<K, V> writer;
+  private final Executor executor;
+  private final Class<?> keyType;
+  private final Class<?> valueType;
+  private final CacheMXBean configurationBean;
+
+  private volatile boolean closed;
+  private volatile boolean statisticsEnabled;
+  private volatile boolean managementEnabled;
+
+  CaffeineJCache(KeyedCacheManager manager, String name, KeyedCacheConfiguration<K, V> configuration) {
+    this.manager = manager;
+    this.name = name;
+    this.configuration = configuration;
+    this.executor = configuration.getExecutor() == null ? ForkJoinPool.commonPool() : configuration.getExecutor();
+    this.copier = configuration.isStoreByValue() ? Copier.serializing(manager.getClassLoader()) : Copier.identity();
+    this.expiry = new ExpiryDecisions(configuration.getExpiryPolicyFactory().create());
+    this.variableExpiry = !expiry.isEternal() || configuration.isPerEntryLifetimes();
+    this.loader = configuration.getCacheLoaderFactory() == null
+        ? null : new Loader<>(configuration.getCacheLoaderFactory().create());
+    this.readThrough = configuration.isReadThrough() && loader != null;
+    this.writer = (configuration.isWriteThrough() && configuration.getCacheWriterFactory() != null)
+        ? new Writer<>(configuration.getCacheWriterFactory().create()) : null;
+    this.keyType = configuration.getKeyType() == Object.class ? null : configuration.getKeyType();
+    this.valueType = configuration.getValueType() == Object.class ? null : configuration.getValueType();
+    this.events = new EventDispatcher<>(this, executor);
+    for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
+      events.register(listener);
+    }
+    this.store = buildStore();
+    this.configurationBean = new ConfigurationBean(configuration, () -> statisticsEnabled, () -> managementEnabled);
+    setStatisticsEnabled(configuration.isStatisticsEnabled());
+    setManagementEnabled(configuration.isManagementEnabled());
+  }
+
+  @SuppressWarnings("unchecked")
+  private com.github.benmanes.caffeine.cache.Cache<K, V> buildStore() {
+    Caffeine<Object, Object> builder = Caffeine.newBuilder().executor(executor);
+    if (configuration.getTicker() != null) {
+      builder.ticker(configuration.getTicker());
+    }
+    configuration.getMaximumSize().ifPresent(builder::maximumSize);
+    if (configuration.getMaximumWeight().isPresent()) {
+      builder.maximumWeight(configuration.getMaximumWeight().getAsLong())
+          .weigher((com.github.benmanes.caffeine.cache.Weigher<Object, Object>) configuration.getWeigher());
+    }
+    if (variableExpiry) {
+      builder.expireAfter(new VariableExpiry(expiry));
+    }
+    return builder.<K, V>evictionListener(this::onEviction).build();
+  }
+
+  private void onEviction(K key, V value, RemovalCause cause) {
+    if (cause == RemovalCause.EXPIRED) {
+      events.expired(key, value);
+    } else if (statisticsEnabled) {
+      statistics.recordEvictions(1);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- reads
+
+  @Override
+  public V get(K key) {
+    requireOpen();
+    requireNonNull(key, "key must not be null");
+    boolean stats = statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0L;
+    V value = read(key);
+    if (value != null) {
+      value = copier.copy(value);
+      if (stats) {
+        statistics.recordHits(1);
+      }
+    } else {
+      if (stats) {
+        statistics.recordMisses(1);
+      }
+      if (readThrough) {
+        value = loadAndStore(key);
+      }
+    }
+    if (stats) {
+      statistics.recordGetTime(System.nanoTime() - start);
+    }
+    return value;
+  }
+
+  /** A read that counts as an access for the expiry policy. */
+  private V read(K key) {
+    if (!variableExpiry) {
+      return store.getIfPresent(key);
+    }
+    VariableExpiry.nextIsAccess();
+    try {
+      return store.getIfPresent(key);
+    } finally {
+      VariableExpiry.clear();
+    }
+  }
+
+  /** Loads an absent key under read-through and stores it unless a value appeared meanwhile. */
+  private V loadAndStore(K key) {
+    V loaded = loader.load(key);
+    if (loaded == null) {
+      return null;
+    }
+    checkTypes(key, loaded);
+    K storedKey = copier.copy(key);
+    V storedValue = copier.copy(loaded);
+    EventBatch<K, V> batch = events.batch();
+    Object[] present = new Object[1];
+    compute(storedKey, (k, old) -> {
+      if (old != null) {
+        present[0] = old;
+        VariableExpiry.next(ExpiryDecisions.UNCHANGED);
+        return old;
+      }
+      long life = expiry.forCreation();
+      if (life == 0L) {
+        return null;
+      }
+      lifetime(life);
+      if (batch != null) {
+        batch.created(key, loaded);
+      }
+      return storedValue;
+    });
+    dispatch(batch);
+    @SuppressWarnings("unchecked")
+    V winner = (V) present[0];
+    return winner == null ? loaded : copier.copy(winner);
+  }
+
+  @Override
+  public Map<K, V> getAll(Set<? extends K> keys) {
+    requireOpen();
+    requireKeys(keys);
+    Map<K, V> result = new LinkedHashMap<>(Math.max(4, keys.size() * 2));
+    for (K key : keys) {
+      V value = get(key);
+      if (value != null) {
+        result.put(key, value);
+      }
+    }
+    return result;
+  }
+
+  @Override
+  public boolean containsKey(K key) {
+    requireOpen();
+    requireNonNull(key, "key must not be null");
+    return store.asMap().containsKey(key);
+  }
+
+  @Override
+  public void loadAll(Set<? extends K> keys, boolean replaceExistingValues, CompletionListener completionListener) {
+    requireOpen();
+    requireKeys(keys);
+    if (loader == null) {
+      if (completionListener != null) {
+        completionListener.onCompletion();
+      }
+      return;
+    }
+    List<K> requested = new ArrayList<>(keys);
+    executor.execute(() -> {
+      try {
+        List<K> toLoad = new ArrayList<>(requested.size());
+        for (K key : requested) {
+          if (replaceExistingValues || !store.asMap().containsKey(key)) {
+            toLoad.add(key);
+          }
+        }
+        Map<K, V> loaded = toLoad.isEmpty() ? Map.of() : loader.loadAll(toLoad);
+        if (loaded != null) {
+          for (Map.Entry<K, V> entry : loaded.entrySet()) {
+            if (entry.getKey() != null && entry.getValue() != null) {
+              storeLoaded(entry.getKey(), entry.getValue(), replaceExistingValues);
+            }
+          }
+        }
+        if (completionListener != null) {
+          completionListener.onCompletion();
+        }
+      } catch (Exception e) {
+        if (completionListener != null) {
+          completionListener.onException(e);
+        }
+      }
+    });
+  }
+
+  /** Stores a loaded value: not written through and not counted as a put, as the spec says of loads. */
+  private void storeLoaded(K key, V value, boolean replaceExisting) {
+    checkTypes(key, value);
+    K storedKey = copier.copy(key);
+    V storedValue = copier.copy(value);
+    EventBatch<K, V> batch = events.batch();
+    compute(storedKey, (k, old) -> {
+      if (old == null) {
+        long life = expiry.forCreation();
+        if (life == 0L) {
+          return null;
+        }
+        lifetime(life);
+        if (batch != null) {
+          batch.created(key, value);
+        }
+        return storedValue;
+      }
+      if (!replaceExisting) {
+        VariableExpiry.next(ExpiryDecisions.UNCHANGED);
+        return old;
+      }
+      lifetime(expiry.forUpdate());
+      if (batch != null) {
+        batch.updated(key, value, old);
+      }
+      return storedValue;
+    });
+    dispatch(batch);
+  }
+
+  // ---------------------------------------------------------------------------------------------- writes
+
+  @Override
+  public void put(K key, V value) {
+    requireOpen();
+    requireEntry(key, value);
+    boolean stats = statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0L;
+    boolean stored;
+    if (isPlainStore()) {
+      store.put(copier.copy(key), copier.copy(value));
+      stored = true;
+    } else {
+      stored = upsert(key, value, true, null);
+    }
+    if (stats && stored) {
+      statistics.recordPuts(1);
+      statistics.recordPutTime(System.nanoTime() - start);
+    }
+  }
+
+  @Override
+  public V getAndPut(K key, V value) {
+    requireOpen();
+    requireEntry(key, value);
+    boolean stats = statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0L;
+    Object[] previous = new Object[1];
+    boolean stored = upsert(key, value, true, previous);
+    @SuppressWarnings("unchecked")
+    V old = (V) previous[0];
+    if (stats) {
+      if (old == null) {
+        statistics.recordMisses(1);
+      } else {
+        statistics.recordHits(1);
+      }
+      if (stored) {
+        statistics.recordPuts(1);
+        statistics.recordPutTime(System.nanoTime() - start);
+      }
+    }
+    return old;
+  }
+
+  /**
+   * Creates or updates an entry in one atomic step, writing through when asked, and returns whether a value was
+   * stored (a new entry whose creation lifetime is zero is not).
+   *
+   * @param previous when not null, receives the value that was replaced
+   */
+  private boolean upsert(K key, V value, boolean writeThrough, Object[] previous) {
+    K storedKey = copier.copy(key);
+    V storedValue = copier.copy(value);
+    EventBatch<K, V> batch = events.batch();
+    boolean[] stored = new boolean[1];
+    compute(storedKey, (k, old) -> {
+      if (writeThrough && writer != null) {
+        writer.write(new CacheEntry<>(key, value));
+      }
+      if (old == null) {
+        long life = expiry.forCreation();
+        if (life == 0L) {
+          return null;
+        }
+        lifetime(life);
+        stored[0] = true;
+        if (batch != null) {
+          batch.created(key, value);
+        }
+        return storedValue;
+      }
+      if (previous != null) {
+        previous[0] = old;
+      }
+      lifetime(expiry.forUpdate());
+      stored[0] = true;
+      if (batch != null) {
+        batch.updated(key, value, old);
+      }
+      return storedValue;
+    });
+    dispatch(batch);
+    return stored[0];
+  }
+
+  @Override
+  public void putAll(Map<? extends K, ? extends V> map) {
+    requireOpen();
+    requireNonNull(map, "map must not be null");
+    for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
+      requireEntry(entry.getKey(), entry.getValue());
+    }
+    boolean stats = statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0L;
+    Map<? extends K, ? extends V> toStore = map;
+    CacheWriterException failure = null;
+    if (writer != null) {
+      Map<K, Cache.Entry<? extends K, ? extends V>> pending = new LinkedHashMap<>();
+      for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
+        pending.put(entry.getKey(), new CacheEntry<>(entry.getKey(), entry.getValue()));
+      }
+      Collection<Cache.Entry<? extends K, ? extends V>> unwritten = new ArrayList<>(pending.values());
+      try {
+        writer.writeAll(unwritten);
+      } catch (CacheWriterException e) {
+        failure = e;
+      }
+      if (failure != null) {
+        // Only what the writer wrote (took out of the collection) goes into the cache.
+        Map<K, V> written = new LinkedHashMap<>(map);
+        for (Cache.Entry<? extends K, ? extends V> entry : unwritten) {
+          written.remove(entry.getKey());
+        }
+        toStore = written;
+      }
+    }
+    long puts = 0;
+    for (Map.Entry<? extends K, ? extends V> entry : toStore.entrySet()) {
+      if (upsert(entry.getKey(), entry.getValue(), false, null)) {
+        puts++;
+      }
+    }
+    if (stats && puts > 0) {
+      statistics.recordPuts(puts);
+      statistics.recordPutTime(System.nanoTime() - start);
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  @Override
+  public boolean putIfAbsent(K key, V value) {
+    requireOpen();
+    requireEntry(key, value);
+    boolean stats = statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0L;
+    boolean stored;
+    if (isPlainStore()) {
+      stored = store.asMap().putIfAbsent(copier.copy(key), copier.copy(value)) == null;
+    } else {
+      V storedValue = copier.copy(value);
+      EventBatch<K, V> batch = events.batch();
+      boolean[] added = new boolean[1];
+      compute(copier.copy(key), (k, old) -> {
+        if (old != null) {
+          VariableExpiry.next(ExpiryDecisions.UNCHANGED);
+          return old;
+        }
+        if (writer != null) {
+          writer.write(new CacheEntry<>(key, value));
+        }
+        added[0] = true;
+        long life = expiry.forCreation();
+        if (life == 0L) {
+          return null;
+        }
+        lifetime(life);
+        if (batch != null) {
+          batch.created(key, value);
+        }
+        return storedValue;
+      });
+      dispatch(batch);
+      stored = added[0];
+    }
+    if (stats) {
+      if (stored) {
+        statistics.recordPuts(1);
+        statistics.recordMisses(1);
+        statistics.recordPutTime(System.nanoTime() - start);
+      } else {
+        statistics.recordHits(1);
+      }
+    }
+    return stored;
+  }
+
+  @Override
+  public boolean remove(K key) {
+    requireOpen();
+    requireNonNull(key, "key must not be null");
+    boolean stats = statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0L;
+    boolean removed;
+    if (isPlainStore()) {
+      removed = store.asMap().remove(key) != null;
+    } else {
+      removed = removeEntry(key, true) != null;
+    }
+    if (stats && removed) {
+      statistics.recordRemovals(1);
+      statistics.recordRemoveTime(System.nanoTime() - start);
+    }
+    return removed;
+  }
+
+  /** Removes an entry in one atomic step and returns the removed value, or {@code null} if it was absent. */
+  private V removeEntry(K key, boolean writeThrough) {
+    EventBatch<K, V> batch = events.batch();
+    Object[] removed = new Object[1];
+    compute(key, (k, old) -> {
+      if (writeThrough && writer != null) {
+        writer.delete(key);
+      }
+      if (old != null) {
+        removed[0] = old;
+        if (batch != null) {
+          batch.removed(key, old);
+        }
+      }
+      return null;
+    });
+    dispatch(batch);
+    @SuppressWarnings("unchecked")
+    V value = (V) removed[0];
+    return value;
+  }
+
+  @Override
+  public boolean remove(K key, V oldValue) {
+    requireOpen();
+    requireNonNull(key, "key must not be null");
+    requireNonNull(oldValue, "oldValue must not be null");
+    boolean stats = statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0L;
+    EventBatch<K, V> batch = events.batch();
+    int[] outcome = new int[1]; // 0 absent, 1 present but different, 2 removed
+    compute(key, (k, old) -> {
+      if (old == null) {
+        return null;
+      }
+      if (!old.equals(oldValue)) {
+        outcome[0] = 1;
+        lifetime(expiry.forAccess());
+        return old;
+      }
+      if (writer != null) {
+        writer.delete(key);
+      }
+      outcome[0] = 2;
+      if (batch != null) {
+        batch.removed(key, old);
+      }
+      return null;
+    });
+    dispatch(batch);
+    if (stats) {
+      if (outcome[0] == 0) {
+        statistics.recordMisses(1);
+      } else {
+        statistics.recordHits(1);
+      }
+      if (outcome[0] == 2) {
+        statistics.recordRemovals(1);
+        statistics.recordRemoveTime(System.nanoTime() - start);
+      }
+    }
+    return outcome[0] == 2;
+  }
+
+  @Override
+  public V getAndRemove(K key) {
+    requireOpen();
+    requireNonNull(key, "key must not be null");
+    boolean stats = statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0L;
+    V removed = removeEntry(key, true);
+    if (stats) {
+      if (removed == null) {
+        statistics.recordMisses(1);
+      } else {
+        statistics.recordHits(1);
+        statistics.recordRemovals(1);
+        statistics.recordRemoveTime(System.nanoTime() - start);
+      }
+    }
+    return removed;
+  }
+
+  @Override
+  public boolean replace(K key, V oldValue, V newValue) {
+    requireOpen();
+    requireNonNull(oldValue, "oldValue must not be null");
+    requireEntry(key, newValue);
+    boolean stats = statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0L;
+    V storedValue = copier.copy(newValue);
+    EventBatch<K, V> batch = events.batch();
+    int[] outcome = new int[1]; // 0 absent, 1 present but different, 2 replaced
+    compute(key, (k, old) -> {
+      if (old == null) {
+        return null;
+      }
+      if (!old.equals(oldValue)) {
+        outcome[0] = 1;
+        lifetime(expiry.forAccess());
+        return old;
+      }
+      if (writer != null) {
+        writer.write(new CacheEntry<>(key, newValue));
+      }
+      outcome[0] = 2;
+      lifetime(expiry.forUpdate());
+      if (batch != null) {
+        batch.updated(key, newValue, old);
+      }
+      return storedValue;
+    });
+    dispatch(batch);
+    if (stats) {
+      if (outcome[0] == 0) {
+        statistics.recordMisses(1);
+      } else {
+        statistics.recordHits(1);
+      }
+      if (outcome[0] == 2) {
+        statistics.recordPuts(1);
+        statistics.recordPutTime(System.nanoTime() - start);
+      }
+    }
+    return outcome[0] == 2;
+  }
+
+  @Override
+  public boolean replace(K key, V value) {
+    return replaceExisting(key, value) != null;
+  }
+
+  @Override
+  public V getAndReplace(K key, V value) {
+    return replaceExisting(key, value);
+  }
+
+  /** Replaces a present value and returns the value it replaced, or {@code null} when the key was absent. */
+  private V replaceExisting(K key, V value) {
+    requireOpen();
+    requireEntry(key, value);
+    boolean stats = statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0L;
+    V storedValue = copier.copy(value);
+    EventBatch<K, V> batch = events.batch();
+    Object[] previous = new Object[1];
+    compute(key, (k, old) -> {
+      if (old == null) {
+        return null;
+      }
+      if (writer != null) {
+        writer.write(new CacheEntry<>(key, value));
+      }
+      previous[0] = old;
+      lifetime(expiry.forUpdate());
+      if (batch != null) {
+        batch.updated(key, value, old);
+      }
+      return storedValue;
+    });
+    dispatch(batch);
+    @SuppressWarnings("unchecked")
+    V old = (V) previous[0];
+    if (stats) {
+      if (old == null) {
+        statistics.recordMisses(1);
+      } else {
+        statistics.recordHits(1);
+        statistics.recordPuts(1);
+        statistics.recordPutTime(System.nanoTime() - start);
+      }
+    }
+    return old;
+  }
+
+  @Override
+  public void removeAll(Set<? extends K> keys) {
+    requireOpen();
+    requireKeys(keys);
+    removeKeys(new LinkedHashSet<>(keys));
+  }
+
+  @Override
+  public void removeAll() {
+    requireOpen();
+    removeKeys(new LinkedHashSet<>(store.asMap().keySet()));
+  }
+
+  private void removeKeys(Set<K> keys) {
+    boolean stats = statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0L;
+    CacheWriterException failure = null;
+    Set<K> toRemove = keys;
+    if (writer != null && !keys.isEmpty()) {
+      Collection<K> undeleted = new ArrayList<>(keys);
+      try {
+        writer.deleteAll(undeleted);
+      } catch (CacheWriterException e) {
+        failure = e;
+        // Only what the writer deleted (took out of the collection) leaves the cache.
+        toRemove = new LinkedHashSet<>(keys);
+        toRemove.removeAll(undeleted);
+      }
+    }
+    long removals = 0;
+    for (K key : toRemove) {
+      if (removeEntry(key, false) != null) {
+        removals++;
+      }
+    }
+    if (stats && removals > 0) {
+      statistics.recordRemovals(removals);
+      statistics.recordRemoveTime(System.nanoTime() - start);
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  @Override
+  public void clear() {
+    requireOpen();
+    store.invalidateAll();
+  }
+
+  // ---------------------------------------------------------------------------------------------- processors
+
+  @Override
+  public <T> T invoke(K key, EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
+    requireOpen();
+    requireNonNull(key, "key must not be null");
+    requireNonNull(entryProcessor, "entryProcessor must not be null");
+    boolean stats = statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0L;
+    EventBatch<K, V> batch = events.batch();
+    Object[] result = new Object[1];
+    ProcessorEntry.Action[] done = new ProcessorEntry.Action[1];
+    boolean[] hit = new boolean[1];
+    compute(copier.copy(key), (k, old) -> {
+      hit[0] = old != null;
+      ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, copier.copy(old), readThrough ? loader::load : null);
+      try {
+        result[0] = entryProcessor.process(entry, arguments);
+      } catch (EntryProcessorException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new EntryProcessorException("The entry processor failed on key " + key + ": " + e, e);
+      }
+      done[0] = entry.action();
+      return apply(key, old, entry, batch);
+    });
+    dispatch(batch);
+    if (stats) {
+      if (hit[0]) {
+        statistics.recordHits(1);
+      } else {
+        statistics.recordMisses(1);
+      }
+      statistics.recordGetTime(System.nanoTime() - start);
+      if (done[0] == ProcessorEntry.Action.CREATE || done[0] == ProcessorEntry.Action.UPDATE) {
+        statistics.recordPuts(1);
+        statistics.recordPutTime(System.nanoTime() - start);
+      } else if (done[0] == ProcessorEntry.Action.REMOVE && hit[0]) {
+        statistics.recordRemovals(1);
+        statistics.recordRemoveTime(System.nanoTime() - start);
+      }
+    }
+    @SuppressWarnings("unchecked")
+    T value = (T) result[0];
+    return value;
+  }
+
+  /** Turns what an entry processor did into the entry's new stored value, inside the entry's compute. */
+  private V apply(K key, V old, ProcessorEntry<K, V> entry, EventBatch<K, V> batch) {
+    V value = entry.value();
+    switch (entry.action()) {
+      case NONE:
+        VariableExpiry.next(ExpiryDecisions.UNCHANGED);
+        return old;
+      case ACCESS:
+        lifetime(expiry.forAccess());
+        return old;
+      case LOAD:
+      case CREATE: {
+        checkTypes(key, value);
+        V storedValue = copier.copy(value);
+        if (entry.action() == ProcessorEntry.Action.CREATE && writer != null) {
+          writer.write(new CacheEntry<>(key, value));
+        }
+        long life = expiry.forCreation();
+        if (life == 0L) {
+          return null;
+        }
+        lifetime(life);
+        if (batch != null) {
+          batch.created(key, value);
+        }
+        return storedValue;
+      }
+      case UPDATE: {
+        checkTypes(key, value);
+        V storedValue = copier.copy(value);
+        if (writer != null) {
+          writer.write(new CacheEntry<>(key, value));
+        }
+        lifetime(expiry.forUpdate());
+        if (batch != null) {
+          batch.updated(key, value, old);
+        }
+        return storedValue;
+      }
+      case REMOVE:
+        if (writer != null) {
+          writer.delete(key);
+        }
+        if (batch != null && old != null) {
+          batch.removed(key, old);
+        }
+        return null;
+      default:
+        throw new AssertionError(entry.action());
+    }
+  }
+
+  @Override
+  public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys,
+      EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
+    requireOpen();
+    requireKeys(keys);
+    requireNonNull(entryProcessor, "entryProcessor must not be null");
+    Map<K, EntryProcessorResult<T>> results = new HashMap<>();
+    for (K key : keys) {
+      try {
+        T value = invoke(key, entryProcessor, arguments);
+        if (value != null) {
+          results.put(key, ProcessorResult.of(value));
+        }
+      } catch (EntryProcessorException e) {
+        results.put(key, ProcessorResult.failed(e));
+      } catch (CacheException | ClassCastException | IllegalArgumentException e) {
+        results.put(key, ProcessorResult.failed(new EntryProcessorException(e)));
+      }
+    }
+    return results;
+  }
+
+  // ---------------------------------------------------------------------------------------------- iteration
+
+  @Override
+  public Iterator<Cache.Entry<K, V>> iterator() {
+    requireOpen();
+    Iterator<Map.Entry<K, V>> entries = store.asMap().entrySet().iterator();
+    return new Iterator<>() {
+      private K last;
+
+      @Override
+      public boolean hasNext() {
+        return entries.hasNext();
+      }
+
+      @Override
+      public Cache.Entry<K, V> next() {
+        if (!entries.hasNext()) {
+          throw new NoSuchElementException();
+        }
+        Map.Entry<K, V> entry = entries.next();
+        last = entry.getKey();
+        if (statisticsEnabled) {
+          statistics.recordHits(1);
+        }
+        if (variableExpiry) {
+          long life = expiry.forAccess();
+          if (life != ExpiryDecisions.UNCHANGED) {
+            store.policy().expireVariably().ifPresent(
+                policy -> policy.setExpiresAfter(entry.getKey(), life, TimeUnit.NANOSECONDS));
+          }
+        }
+        return new CacheEntry<>(entry.getKey(), copier.copy(entry.getValue()));
+      }
+
+      @Override
+      public void remove() {
+        if (last == null) {
+          throw new IllegalStateException("next() has not been called, or remove() was called already");
+        }
+        CaffeineJCache.this.remove(last);
+        last = null;
+      }
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------- listeners
+
+  @Override
+  public void registerCacheEntryListener(CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
+    requireOpen();
+    events.register(listenerConfiguration);
+    configuration.addCacheEntryListenerConfiguration(listenerConfiguration);
+  }
+
+  @Override
+  public void deregisterCacheEntryListener(CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
+    requireOpen();
+    events.deregister(listenerConfiguration);
+    configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
+  }
+
+  // ---------------------------------------------------------------------------------------------- life cycle
+
+  @Override
+  public String getName() {
+    return name;
+  }
+
+  @Override
+  public CacheManager getCacheManager() {
+    return manager;
+  }
+
+  @Override
+  public <C extends Configuration<K, V>> C getConfiguration(Class<C> clazz) {
+    if (clazz.isInstance(configuration)) {
+      return clazz.cast(configuration);
+    }
+    throw new IllegalArgumentException("The configuration of cache '" + name + "' is a "
+        + configuration.getClass().getName() + ", not a " + clazz.getName());
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    manager.release(this);
+    unregisterBeans();
+    events.close();
+    closeQuietly(expiry.policy());
+    if (loader != null) {
+      closeQuietly(loader.delegate());
+    }
+    if (writer != null) {
+      closeQuietly(writer.delegate());
+    }
+    store.invalidateAll();
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> clazz) {
+    requireNonNull(clazz, "clazz must not be null");
+    if (clazz.isInstance(this)) {
+      return clazz.cast(this);
+    }
+    if (clazz.isInstance(store)) {
+      return clazz.cast(store);
+    }
+    throw new IllegalArgumentException("Cache '" + name + "' cannot be unwrapped to " + clazz.getName());
+  }
+
+  /** The statistics bean; its values are live while statistics are enabled. */
+  public CacheStatisticsMXBean statistics() {
+    return statistics;
+  }
+
+  KeyedCacheConfiguration<K, V> configuration() {
+    return configuration;
+  }
+
+  CacheMXBean configurationBean() {
+    return configurationBean;
+  }
+
+  void setStatisticsEnabled(boolean enabled) {
+    statisticsEnabled = enabled;
+    configuration.setStatisticsEnabled(enabled);
+    if (enabled) {
+      MBeans.register(statistics, MBeans.Kind.STATISTICS, manager.getURI().toString(), name);
+    } else {
+      MBeans.unregister(MBeans.Kind.STATISTICS, manager.getURI().toString(), name);
+    }
+  }
+
+  void setManagementEnabled(boolean enabled) {
+    managementEnabled = enabled;
+    configuration.setManagementEnabled(enabled);
+    if (enabled) {
+      MBeans.register(configurationBean, MBeans.Kind.CONFIGURATION, manager.getURI().toString(), name);
+    } else {
+      MBeans.unregister(MBeans.Kind.CONFIGURATION, manager.getURI().toString(), name);
+    }
+  }
+
+  private void unregisterBeans() {
+    MBeans.unregister(MBeans.Kind.STATISTICS, manager.getURI().toString(), name);
+    MBeans.unregister(MBeans.Kind.CONFIGURATION, manager.getURI().toString(), name);
+  }
+
+  // ---------------------------------------------------------------------------------------------- helpers
+
+  /** Whether a write may go straight to Caffeine: nobody listens, nothing is written through, nothing expires. */
+  private boolean isPlainStore() {
+    return !variableExpiry && writer == null && !events.isActive();
+  }
+
+  private V compute(K key, BiFunction<? super K, ? super V, ? extends V> remapping) {
+    try {
+      return store.asMap().compute(key, remapping);
+    } finally {
+      if (variableExpiry) {
+        VariableExpiry.clear();
+      }
+    }
+  }
+
+  /** Leaves the lifetime the entry being written gets, for Caffeine's expiry callback that follows. */
+  private void lifetime(long nanos) {
+    if (variableExpiry) {
+      VariableExpiry.next(nanos);
+    }
+  }
+
+  private void dispatch(EventBatch<K, V> batch) {
+    if (batch != null) {
+      batch.dispatch();
+    }
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("Cache '" + name + "' is closed");
+    }
+  }
+
+  private void requireEntry(K key, V value) {
+    requireNonNull(key, "key must not be null");
+    requireNonNull(value, "value must not be null");
+    checkTypes(key, value);
+  }
+
+  private static void requireKeys(Set<?> keys) {
+    requireNonNull(keys, "keys must not be null");
+    for (Object key : keys) {
+      requireNonNull(key, "keys must not contain null");
+    }
+  }
+
+  private void checkTypes(K key, V value) {
+    if (keyType != null && !keyType.isInstance(key)) {
+      throw new ClassCastException("Cache '" + name + "' takes keys of type " + keyType.getName()
+          + ", not " + key.getClass().getName());
+    }
+    if (valueType != null && !valueType.isInstance(value)) {
+      throw new ClassCastException("Cache '" + name + "' takes values of type " + valueType.getName()
+          + ", not " + value.getClass().getName());
+    }
+  }
+
+  private static void closeQuietly(Object object) {
+    if (object instanceof Closeable || object instanceof AutoCloseable) {
+      try {
+        ((AutoCloseable) object).close();
+      } catch (Exception e) {
+        System.getLogger(CaffeineJCache.class.getName()).log(System.Logger.Level.WARNING,
+            "Failed to close " + object, e);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "CaffeineJCache[" + name + "]";
+  }
+}

@@ -1,0 +1,220 @@
+package io.keyedcache.provider;
+
+import static java.util.Objects.requireNonNull;
+
+import io.keyedcache.provider.configuration.KeyedCacheConfiguration;
+import java.lang.ref.WeakReference;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.configuration.Configuration;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.spi.CachingProvider;
+
+/**
+ * The {@link CacheManager} of keyedcache: one per URI and class loader, obtained from
+ * {@link KeyedCachingProvider}. Thread-safe.
+ */
+public final class KeyedCacheManager implements CacheManager {
+  private final KeyedCachingProvider provider;
+  private final URI uri;
+  private final WeakReference<ClassLoader> classLoader;
+  private final Properties properties;
+  private final ConcurrentMap<String, CaffeineJCache<?, ?>> caches = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  KeyedCacheManager(KeyedCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties) {
+    this.provider = provider;
+    this.uri = uri;
+    this.classLoader = new WeakReference<>(classLoader);
+    this.properties = new Properties();
+    this.properties.putAll(properties);
+  }
+
+  @Override
+  public CachingProvider getCachingProvider() {
+    return provider;
+  }
+
+  @Override
+  public URI getURI() {
+    return uri;
+  }
+
+  @Override
+  public ClassLoader getClassLoader() {
+    return classLoader.get();
+  }
+
+  @Override
+  public Properties getProperties() {
+    return properties;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A {@link KeyedCacheConfiguration} adds bounds, an executor and a ticker; any other configuration gives an
+   * unbounded cache.
+   *
+   * @throws IllegalArgumentException if the configuration is invalid (see {@link KeyedCacheConfiguration#validate()})
+   */
+  @Override
+  public <K, V, C extends Configuration<K, V>> Cache<K, V> createCache(String cacheName, C configuration) {
+    requireOpen();
+    requireNonNull(cacheName, "cacheName must not be null");
+    requireNonNull(configuration, "configuration must not be null");
+    KeyedCacheConfiguration<K, V> copy = copyOf(configuration);
+    copy.validate();
+    CaffeineJCache<?, ?> created = caches.compute(cacheName, (name, existing) -> {
+      if (existing != null) {
+        throw new CacheException("A cache named '" + cacheName + "' already exists in " + uri);
+      }
+      return new CaffeineJCache<>(this, name, copy);
+    });
+    @SuppressWarnings("unchecked")
+    Cache<K, V> cache = (Cache<K, V>) created;
+    return cache;
+  }
+
+  private static <K, V> KeyedCacheConfiguration<K, V> copyOf(Configuration<K, V> configuration) {
+    if (configuration instanceof CompleteConfiguration) {
+      return new KeyedCacheConfiguration<>((CompleteConfiguration<K, V>) configuration);
+    }
+    MutableConfiguration<K, V> complete = new MutableConfiguration<K, V>()
+        .setTypes(configuration.getKeyType(), configuration.getValueType())
+        .setStoreByValue(configuration.isStoreByValue());
+    return new KeyedCacheConfiguration<>(complete);
+  }
+
+  @Override
+  public <K, V> Cache<K, V> getCache(String cacheName, Class<K> keyType, Class<V> valueType) {
+    requireOpen();
+    requireNonNull(cacheName, "cacheName must not be null");
+    requireNonNull(keyType, "keyType must not be null");
+    requireNonNull(valueType, "valueType must not be null");
+    CaffeineJCache<?, ?> cache = caches.get(cacheName);
+    if (cache == null) {
+      return null;
+    }
+    CompleteConfiguration<?, ?> configuration = cache.configuration();
+    if (configuration.getKeyType() != keyType) {
+      throw new ClassCastException("Cache '" + cacheName + "' has key type "
+          + configuration.getKeyType().getName() + ", not " + keyType.getName());
+    }
+    if (configuration.getValueType() != valueType) {
+      throw new ClassCastException("Cache '" + cacheName + "' has value type "
+          + configuration.getValueType().getName() + ", not " + valueType.getName());
+    }
+    @SuppressWarnings("unchecked")
+    Cache<K, V> typed = (Cache<K, V>) cache;
+    return typed;
+  }
+
+  @Override
+  public <K, V> Cache<K, V> getCache(String cacheName) {
+    requireOpen();
+    requireNonNull(cacheName, "cacheName must not be null");
+    @SuppressWarnings("unchecked")
+    Cache<K, V> cache = (Cache<K, V>) caches.get(cacheName);
+    return cache;
+  }
+
+  @Override
+  public Iterable<String> getCacheNames() {
+    requireOpen();
+    return Collections.unmodifiableSet(new LinkedHashSet<>(caches.keySet()));
+  }
+
+  @Override
+  public void destroyCache(String cacheName) {
+    requireOpen();
+    requireNonNull(cacheName, "cacheName must not be null");
+    CaffeineJCache<?, ?> cache = caches.get(cacheName);
+    if (cache != null) {
+      cache.clear();
+      cache.close();
+    }
+  }
+
+  @Override
+  public void enableManagement(String cacheName, boolean enabled) {
+    requireOpen();
+    requireNonNull(cacheName, "cacheName must not be null");
+    CaffeineJCache<?, ?> cache = caches.get(cacheName);
+    if (cache != null) {
+      cache.setManagementEnabled(enabled);
+    }
+  }
+
+  @Override
+  public void enableStatistics(String cacheName, boolean enabled) {
+    requireOpen();
+    requireNonNull(cacheName, "cacheName must not be null");
+    CaffeineJCache<?, ?> cache = caches.get(cacheName);
+    if (cache != null) {
+      cache.setStatisticsEnabled(enabled);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    provider.release(this);
+    for (CaffeineJCache<?, ?> cache : new ArrayList<>(caches.values())) {
+      try {
+        cache.close();
+      } catch (RuntimeException e) {
+        System.getLogger(KeyedCacheManager.class.getName()).log(System.Logger.Level.WARNING,
+            "Failed to close cache " + cache.getName(), e);
+      }
+    }
+    caches.clear();
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> clazz) {
+    requireNonNull(clazz, "clazz must not be null");
+    if (clazz.isInstance(this)) {
+      return clazz.cast(this);
+    }
+    throw new IllegalArgumentException("The cache manager cannot be unwrapped to " + clazz.getName());
+  }
+
+  /** Forgets a cache that has closed itself. */
+  void release(CaffeineJCache<?, ?> cache) {
+    caches.remove(cache.getName(), cache);
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("Cache manager " + uri + " is closed");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "KeyedCacheManager[" + uri + "]";
+  }
+}

@@ -1,0 +1,127 @@
+package io.keyedcache.provider;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.WeakHashMap;
+import javax.cache.CacheManager;
+import javax.cache.configuration.OptionalFeature;
+import javax.cache.spi.CachingProvider;
+
+/**
+ * The keyedcache {@link CachingProvider}, found by {@code Caching.getCachingProvider()} through
+ * {@code META-INF/services}. It keeps one {@link KeyedCacheManager} per URI and class loader until that manager is
+ * closed. Thread-safe.
+ */
+public final class KeyedCachingProvider implements CachingProvider {
+  private static final URI DEFAULT_URI = URI.create("keyedcache:default");
+
+  // Weak keys so that a class loader (an undeployed application) is not kept alive by its managers.
+  private final Map<ClassLoader, Map<URI, KeyedCacheManager>> managers = new WeakHashMap<>();
+
+  /** Public for {@link java.util.ServiceLoader}; applications use {@code Caching.getCachingProvider()}. */
+  public KeyedCachingProvider() {}
+
+  @Override
+  public CacheManager getCacheManager(URI uri, ClassLoader classLoader, Properties properties) {
+    URI managerUri = uri == null ? getDefaultURI() : uri;
+    ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
+    Properties managerProperties = properties == null ? getDefaultProperties() : properties;
+    synchronized (managers) {
+      return managers.computeIfAbsent(loader, l -> new HashMap<>())
+          .computeIfAbsent(managerUri, u -> new KeyedCacheManager(this, u, loader, managerProperties));
+    }
+  }
+
+  @Override
+  public CacheManager getCacheManager(URI uri, ClassLoader classLoader) {
+    return getCacheManager(uri, classLoader, getDefaultProperties());
+  }
+
+  @Override
+  public CacheManager getCacheManager() {
+    return getCacheManager(getDefaultURI(), getDefaultClassLoader());
+  }
+
+  @Override
+  public ClassLoader getDefaultClassLoader() {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    return loader != null ? loader : KeyedCachingProvider.class.getClassLoader();
+  }
+
+  @Override
+  public URI getDefaultURI() {
+    return DEFAULT_URI;
+  }
+
+  @Override
+  public Properties getDefaultProperties() {
+    return new Properties();
+  }
+
+  @Override
+  public void close() {
+    for (KeyedCacheManager manager : snapshot(null, null)) {
+      manager.close();
+    }
+  }
+
+  @Override
+  public void close(ClassLoader classLoader) {
+    for (KeyedCacheManager manager : snapshot(classLoader == null ? getDefaultClassLoader() : classLoader, null)) {
+      manager.close();
+    }
+  }
+
+  @Override
+  public void close(URI uri, ClassLoader classLoader) {
+    ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
+    for (KeyedCacheManager manager : snapshot(loader, uri == null ? getDefaultURI() : uri)) {
+      manager.close();
+    }
+  }
+
+  /** The managers to close, chosen under the lock and closed outside it (closing calls back into release). */
+  private List<KeyedCacheManager> snapshot(ClassLoader loader, URI uri) {
+    List<KeyedCacheManager> result = new ArrayList<>();
+    synchronized (managers) {
+      for (Map.Entry<ClassLoader, Map<URI, KeyedCacheManager>> entry : managers.entrySet()) {
+        if (loader != null && entry.getKey() != loader) {
+          continue;
+        }
+        for (KeyedCacheManager manager : entry.getValue().values()) {
+          if (uri == null || manager.getURI().equals(uri)) {
+            result.add(manager);
+          }
+        }
+      }
+    }
+    return result;
+  }
+
+  /** Forgets a manager that has closed, so that the next request for its URI gets a new one. */
+  void release(KeyedCacheManager manager) {
+    synchronized (managers) {
+      Map<URI, KeyedCacheManager> byUri = managers.get(manager.getClassLoader());
+      if (byUri != null) {
+        byUri.remove(manager.getURI(), manager);
+        if (byUri.isEmpty()) {
+          managers.remove(manager.getClassLoader());
+        }
+      }
+    }
+  }
+
+  @Override
+  public boolean isSupported(OptionalFeature optionalFeature) {
+    return optionalFeature == OptionalFeature.STORE_BY_REFERENCE;
+  }
+
+  @Override
+  public String toString() {
+    return "KeyedCachingProvider";
+  }
+}

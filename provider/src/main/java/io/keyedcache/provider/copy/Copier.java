@@ -1,0 +1,41 @@
+package io.keyedcache.provider.copy;
+
+/**
+ * Makes the copies that store-by-value needs: one when a key or value enters the cache and one when a value
+ * leaves it, so that neither the caller nor the cache sees the other's later mutations.
+ */
+public interface Copier {
+
+  /**
+   * Returns a copy of {@code object}, or {@code object} itself when it cannot be mutated.
+   *
+   * @param object the object to copy, may be {@code null} (then {@code null} is returned)
+   * @return an equal object that shares no mutable state with {@code object}
+   * @throws IllegalArgumentException if the object cannot be copied; the message names its class
+   */
+  <T> T copy(T object);
+
+  /** The copier of store-by-reference: returns its argument. */
+  static Copier identity() {
+    return IdentityCopier.INSTANCE;
+  }
+
+  /**
+   * A copier through Java serialization that leaves immutable values (strings, boxed primitives, enums,
+   * {@code java.time} values, UUIDs, records of such) uncopied.
+   *
+   * @param classLoader the loader that resolves classes while deserializing
+   */
+  static Copier serializing(ClassLoader classLoader) {
+    return new SerializingCopier(classLoader);
+  }
+}
+
+enum IdentityCopier implements Copier {
+  INSTANCE;
+
+  @Override
+  public <T> T copy(T object) {
+    return object;
+  }
+}
