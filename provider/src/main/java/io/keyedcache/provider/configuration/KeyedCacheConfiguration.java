@@ -161,10 +161,13 @@ public final class KeyedCacheConfiguration<K, V> extends MutableConfiguration<K,
     if (this == o) {
       return true;
     }
-    if (!(o instanceof KeyedCacheConfiguration) || !super.equals(o)) {
+    if (!super.equals(o)) {
       return false;
     }
-    KeyedCacheConfiguration<?, ?> other = (KeyedCacheConfiguration<?, ?>) o;
+    // MutableConfiguration.equals ignores our settings; to stay symmetric with it, a plain configuration equals
+    // one of ours that has none of them set.
+    KeyedCacheConfiguration<?, ?> other =
+        (o instanceof KeyedCacheConfiguration) ? (KeyedCacheConfiguration<?, ?>) o : new KeyedCacheConfiguration<>();
     return maximumSize == other.maximumSize && maximumWeight == other.maximumWeight
         && perEntryLifetimes == other.perEntryLifetimes && Objects.equals(weigher, other.weigher)
         && Objects.equals(executor, other.executor) && Objects.equals(ticker, other.ticker);
@@ -172,6 +175,7 @@ public final class KeyedCacheConfiguration<K, V> extends MutableConfiguration<K,
 
   @Override
   public int hashCode() {
-    return 31 * super.hashCode() + Objects.hash(maximumSize, maximumWeight, perEntryLifetimes);
+    // Only MutableConfiguration's fields, so that equal plain and keyed configurations hash alike.
+    return super.hashCode();
   }
 }
