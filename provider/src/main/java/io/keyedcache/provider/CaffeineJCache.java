@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.keyedcache.CacheKey;
+import io.keyedcache.KeyedCache;
 import io.keyedcache.provider.configuration.KeyedCacheConfiguration;
 import io.keyedcache.provider.copy.Copier;
 import io.keyedcache.provider.event.EventBatch;
@@ -78,6 +80,11 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
   private final Class<?> keyType;
   private final Class<?> valueType;
   private final CacheMXBean configurationBean;
+  /** For {@link #upsert}: the lifetime comes from the expiry policy. */
+  private static final long ASK_POLICY = Long.MIN_VALUE;
+  /** The CacheKey keys, when the key type admits them; {@code null} otherwise. */
+  private final PrefixIndex index;
+  private volatile NativeKeyedCache<V> keyed;
 
   private volatile boolean closed;
   private volatile boolean statisticsEnabled;
@@ -98,6 +105,7 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
         ? new Writer<>(configuration.getCacheWriterFactory().create()) : null;
     this.keyType = configuration.getKeyType() == Object.class ? null : configuration.getKeyType();
     this.valueType = configuration.getValueType() == Object.class ? null : configuration.getValueType();
+    this.index = configuration.getKeyType().isAssignableFrom(CacheKey.class) ? new PrefixIndex() : null;
     this.events = new EventDispatcher<>(this, executor);
     for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
       events.register(listener);
@@ -126,6 +134,9 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
   }
 
   private void onEviction(K key, V value, RemovalCause cause) {
+    if (index != null && key instanceof CacheKey) {
+      index.remove((CacheKey) key);
+    }
     if (cause == RemovalCause.EXPIRED) {
       events.expired(key, value);
     } else if (statisticsEnabled) {
@@ -306,11 +317,11 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0L;
     boolean stored;
-    if (isPlainStore()) {
+    if (isPlainStore(key)) {
       store.put(copier.copy(key), copier.copy(value));
       stored = true;
     } else {
-      stored = upsert(key, value, true, null);
+      stored = upsert(key, value, true, null, ASK_POLICY);
     }
     if (stats && stored) {
       statistics.recordPuts(1);
@@ -325,7 +336,7 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0L;
     Object[] previous = new Object[1];
-    boolean stored = upsert(key, value, true, previous);
+    boolean stored = upsert(key, value, true, previous, ASK_POLICY);
     @SuppressWarnings("unchecked")
     V old = (V) previous[0];
     if (stats) {
@@ -347,8 +358,9 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
    * stored (a new entry whose creation lifetime is zero is not).
    *
    * @param previous when not null, receives the value that was replaced
+   * @param lifetime the entry's lifetime in nanoseconds, or {@link #ASK_POLICY}
    */
-  private boolean upsert(K key, V value, boolean writeThrough, Object[] previous) {
+  private boolean upsert(K key, V value, boolean writeThrough, Object[] previous, long lifetime) {
     K storedKey = copier.copy(key);
     V storedValue = copier.copy(value);
     EventBatch<K, V> batch = events.batch();
@@ -358,7 +370,7 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
         writer.write(new CacheEntry<>(key, value));
       }
       if (old == null) {
-        long life = expiry.forCreation();
+        long life = lifetime == ASK_POLICY ? expiry.forCreation() : lifetime;
         if (life == 0L) {
           return null;
         }
@@ -372,7 +384,7 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
       if (previous != null) {
         previous[0] = old;
       }
-      lifetime(expiry.forUpdate());
+      lifetime(lifetime == ASK_POLICY ? expiry.forUpdate() : lifetime);
       stored[0] = true;
       if (batch != null) {
         batch.updated(key, value, old);
@@ -416,7 +428,7 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
     }
     long puts = 0;
     for (Map.Entry<? extends K, ? extends V> entry : toStore.entrySet()) {
-      if (upsert(entry.getKey(), entry.getValue(), false, null)) {
+      if (upsert(entry.getKey(), entry.getValue(), false, null, ASK_POLICY)) {
         puts++;
       }
     }
@@ -436,7 +448,7 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0L;
     boolean stored;
-    if (isPlainStore()) {
+    if (isPlainStore(key)) {
       stored = store.asMap().putIfAbsent(copier.copy(key), copier.copy(value)) == null;
     } else {
       V storedValue = copier.copy(value);
@@ -483,7 +495,7 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0L;
     boolean removed;
-    if (isPlainStore()) {
+    if (isPlainStore(key)) {
       removed = store.asMap().remove(key) != null;
     } else {
       removed = removeEntry(key, true) != null;
@@ -717,7 +729,14 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
   @Override
   public void clear() {
     requireOpen();
-    store.invalidateAll();
+    if (index == null || index.isEmpty()) {
+      store.invalidateAll();
+      return;
+    }
+    // Key by key, so that each key leaves the index in the same step as it leaves the cache.
+    for (K key : store.asMap().keySet()) {
+      compute(key, (k, old) -> null);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------- processors
@@ -961,7 +980,64 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
     if (clazz.isInstance(store)) {
       return clazz.cast(store);
     }
+    if (clazz == KeyedCache.class || clazz == io.keyedcache.AbstractKeyedCache.class) {
+      return clazz.cast(keyed());
+    }
     throw new IllegalArgumentException("Cache '" + name + "' cannot be unwrapped to " + clazz.getName());
+  }
+
+  /** The keyed view of this cache, made on first use. */
+  @SuppressWarnings("unchecked")
+  private NativeKeyedCache<V> keyed() {
+    if (index == null) {
+      throw new IllegalArgumentException("Cache '" + name + "' has keys of type "
+          + configuration.getKeyType().getName() + "; a KeyedCache needs a cache whose key type is Object or "
+          + CacheKey.class.getName());
+    }
+    NativeKeyedCache<V> view = keyed;
+    if (view == null) {
+      synchronized (this) {
+        view = keyed;
+        if (view == null) {
+          view = new NativeKeyedCache<>((CaffeineJCache<CacheKey, V>) this);
+          keyed = view;
+        }
+      }
+    }
+    return view;
+  }
+
+  /**
+   * Puts with a lifetime of its own for this entry, in place of the expiry policy's: a JCache put in every other
+   * way (writer, events, statistics).
+   *
+   * @throws IllegalStateException if the cache keeps no per-entry expiry (eternal policy without
+   *     {@link KeyedCacheConfiguration#perEntryLifetimes(boolean)})
+   */
+  void putWithLifetime(K key, V value, long nanos) {
+    requireOpen();
+    requireEntry(key, value);
+    if (!variableExpiry) {
+      throw new IllegalStateException("Cache '" + name + "' cannot give one entry its own lifetime: create it with"
+          + " KeyedCacheConfiguration.perEntryLifetimes(true), or with an expiry policy other than eternal");
+    }
+    boolean stats = statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0L;
+    boolean stored = upsert(key, value, true, null, Math.max(1L, nanos));
+    if (stats && stored) {
+      statistics.recordPuts(1);
+      statistics.recordPutTime(System.nanoTime() - start);
+    }
+  }
+
+  /** The keys of {@code key}'s group present now. */
+  List<CacheKey> group(CacheKey key) {
+    return index.group(key);
+  }
+
+  /** The keys the prefix index holds, for checks; empty when the cache keeps no index. */
+  List<CacheKey> indexedKeys() {
+    return index == null ? List.of() : index.keys();
   }
 
   /** The statistics bean; its values are live while statistics are enabled. */
@@ -1004,13 +1080,29 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
 
   // ---------------------------------------------------------------------------------------------- helpers
 
-  /** Whether a write may go straight to Caffeine: nobody listens, nothing is written through, nothing expires. */
-  private boolean isPlainStore() {
-    return !variableExpiry && writer == null && !events.isActive();
+  /**
+   * Whether a write may go straight to Caffeine: nobody listens, nothing is written through, nothing expires and
+   * the key is not one the prefix index must follow.
+   */
+  private boolean isPlainStore(K key) {
+    return !variableExpiry && writer == null && !events.isActive() && !(index != null && key instanceof CacheKey);
   }
 
+  /** Caffeine's compute, keeping the prefix index in step and clearing a lifetime nobody took. */
   private V compute(K key, BiFunction<? super K, ? super V, ? extends V> remapping) {
     try {
+      if (index != null && key instanceof CacheKey) {
+        CacheKey indexed = (CacheKey) key;
+        return store.asMap().compute(key, (k, old) -> {
+          V updated = remapping.apply(k, old);
+          if (old == null && updated != null) {
+            index.add(indexed);
+          } else if (old != null && updated == null) {
+            index.remove(indexed);
+          }
+          return updated;
+        });
+      }
       return store.asMap().compute(key, remapping);
     } finally {
       if (variableExpiry) {

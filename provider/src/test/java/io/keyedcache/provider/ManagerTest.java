@@ -17,11 +17,6 @@ class ManagerTest {
   private final CachingProvider provider = Caching.getCachingProvider(KeyedCachingProvider.class.getName());
 
   @Test
-  void theProviderIsFoundThroughTheServiceFile() {
-    assertThat(Caching.getCachingProvider()).isInstanceOf(KeyedCachingProvider.class);
-  }
-
-  @Test
   void oneManagerPerUriAndClassLoader() {
     ClassLoader loader = getClass().getClassLoader();
     URI a = URI.create("test:managers-a");

@@ -24,7 +24,7 @@ final class SerializingCopier implements Copier {
   private static final Set<Class<?>> IMMUTABLE = Set.of(
       String.class, Boolean.class, Byte.class, Short.class, Character.class, Integer.class, Long.class,
       Float.class, Double.class, BigInteger.class, BigDecimal.class, UUID.class, URI.class, Pattern.class,
-      Class.class);
+      Class.class, io.keyedcache.CacheKey.class);
 
   // Computed once per class: deciding whether a record is deeply immutable walks its components.
   private static final ClassValue<Boolean> IS_IMMUTABLE = new ClassValue<>() {

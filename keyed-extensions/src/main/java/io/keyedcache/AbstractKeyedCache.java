@@ -1,0 +1,257 @@
+package io.keyedcache;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The part of a {@link KeyedCache} that does not depend on the store: statistics, the switch and cached functions
+ * with single flight. A store supplies six primitives. Public so that a provider can give a native keyed cache;
+ * applications use {@link KeyedCache}.
+ *
+ * @param <V> the value type
+ */
+public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
+  private final LongAdder calls = new LongAdder();
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+  private final LongAdder computations = new LongAdder();
+  private final ConcurrentHashMap<CacheKey, Flight> inFlight = new ConcurrentHashMap<>();
+  private volatile boolean enabled = true;
+
+  protected AbstractKeyedCache() {}
+
+  /** The value of {@code key}, or {@code null}; a read of the cache beneath. */
+  protected abstract V lookup(CacheKey key);
+
+  /** Stores a value; {@code timeToLive} is {@code null} for the cache's own expiry, positive otherwise. */
+  protected abstract void store(CacheKey key, V value, Duration timeToLive);
+
+  /** Removes one key; returns whether it had a value. */
+  protected abstract boolean remove(CacheKey key);
+
+  /** Removes a key and its children; returns the keys removed. */
+  protected abstract List<CacheKey> removeGroup(CacheKey key);
+
+  /** Removes everything. */
+  protected abstract void removeAll();
+
+  /** Whether the key has a value, without counting as a read where the store allows. */
+  protected abstract boolean contains(CacheKey key);
+
+  // ------------------------------------------------------------------------------------------ reading
+
+  @Override
+  public final V get(CacheKey key) throws NotCachedException {
+    V value = read(key);
+    if (value == null) {
+      throw new NotCachedException(key);
+    }
+    return value;
+  }
+
+  @Override
+  public final V get(CacheKey key, V defaultValue) {
+    V value = read(key);
+    return value == null ? defaultValue : value;
+  }
+
+  @Override
+  public final Optional<V> find(CacheKey key) {
+    return Optional.ofNullable(read(key));
+  }
+
+  private V read(CacheKey key) {
+    requireNonNull(key, "key must not be null");
+    calls.increment();
+    V value = enabled ? lookup(key) : null;
+    (value == null ? misses : hits).increment();
+    return value;
+  }
+
+  @Override
+  public final boolean isCached(CacheKey key) {
+    requireNonNull(key, "key must not be null");
+    return enabled && contains(key);
+  }
+
+  // ------------------------------------------------------------------------------------------ writing
+
+  @Override
+  public final void put(CacheKey key, V value) {
+    requireNonNull(key, "key must not be null");
+    requireNonNull(value, "value must not be null");
+    if (enabled) {
+      store(key, value, null);
+    }
+  }
+
+  @Override
+  public final void put(CacheKey key, V value, Duration timeToLive) {
+    requireNonNull(key, "key must not be null");
+    requireNonNull(value, "value must not be null");
+    requirePositive(timeToLive);
+    if (enabled) {
+      store(key, value, timeToLive);
+    }
+  }
+
+  private static void requirePositive(Duration timeToLive) {
+    requireNonNull(timeToLive, "timeToLive must not be null");
+    if (timeToLive.isZero() || timeToLive.isNegative()) {
+      throw new IllegalArgumentException("timeToLive must be positive: " + timeToLive);
+    }
+  }
+
+  @Override
+  public final boolean delete(CacheKey key) {
+    return remove(requireNonNull(key, "key must not be null"));
+  }
+
+  @Override
+  public final List<CacheKey> deleteGroup(CacheKey key) {
+    return removeGroup(requireNonNull(key, "key must not be null"));
+  }
+
+  @Override
+  public final void clear() {
+    removeAll();
+  }
+
+  // ------------------------------------------------------------------------------------------ cached functions
+
+  @Override
+  public final <A> Function<A, V> function(String name, Duration timeToLive, Function<? super A, ? extends V> fn) {
+    CacheKey group = functionGroup(name, timeToLive, fn);
+    return argument -> computeIfAbsent(group.child(argument), timeToLive, () -> fn.apply(argument));
+  }
+
+  @Override
+  public final <A, B> BiFunction<A, B, V> function(String name, Duration timeToLive,
+      BiFunction<? super A, ? super B, ? extends V> fn) {
+    CacheKey group = functionGroup(name, timeToLive, fn);
+    return (a, b) -> computeIfAbsent(group.child(a, b), timeToLive, () -> fn.apply(a, b));
+  }
+
+  @Override
+  public final Supplier<V> function(String name, Duration timeToLive, Supplier<? extends V> fn) {
+    CacheKey group = functionGroup(name, timeToLive, fn);
+    return () -> computeIfAbsent(group, timeToLive, fn);
+  }
+
+  @Override
+  public final VarargsFunction<V> varargsFunction(String name, Duration timeToLive,
+      VarargsFunction<? extends V> fn) {
+    CacheKey group = functionGroup(name, timeToLive, fn);
+    return args -> {
+      Object[] copy = args.clone();
+      CacheKey key = copy.length == 0 ? group : group.child(copy);
+      return computeIfAbsent(key, timeToLive, () -> fn.apply(copy));
+    };
+  }
+
+  private static CacheKey functionGroup(String name, Duration timeToLive, Object fn) {
+    requireNonNull(fn, "fn must not be null");
+    if (timeToLive != null) {
+      requirePositive(timeToLive);
+    }
+    return KeyedCache.functionKey(name);
+  }
+
+  /**
+   * The cached value of {@code key}, or the value {@code compute} gives, computed once however many threads ask.
+   * Computations run outside the in-flight map's locks: the map only holds a future per key.
+   */
+  private V computeIfAbsent(CacheKey key, Duration timeToLive, Supplier<? extends V> compute) {
+    calls.increment();
+    if (!enabled) {
+      misses.increment();
+      computations.increment();
+      return compute.get();
+    }
+    V cached = lookup(key);
+    if (cached != null) {
+      hits.increment();
+      return cached;
+    }
+    misses.increment();
+    Flight mine = new Flight();
+    Flight running = inFlight.putIfAbsent(key, mine);
+    if (running != null) {
+      if (running.owner == Thread.currentThread()) {
+        throw new IllegalStateException("The cached function under " + key
+            + " called itself with the same arguments while computing them");
+      }
+      return running.await();
+    }
+    try {
+      // Another caller may have stored the value between our lookup and our registration.
+      V stored = lookup(key);
+      if (stored == null) {
+        computations.increment();
+        stored = compute.get();
+        if (stored != null) {
+          store(key, stored, timeToLive);
+        }
+      }
+      mine.complete(stored);
+      return stored;
+    } catch (RuntimeException | Error e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      inFlight.remove(key, mine);
+    }
+  }
+
+  /** One computation under way, and the thread running it. */
+  private final class Flight extends CompletableFuture<V> {
+    final Thread owner = Thread.currentThread();
+
+    V await() {
+      try {
+        return join();
+      } catch (CompletionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof RuntimeException) {
+          throw (RuntimeException) cause;
+        }
+        if (cause instanceof Error) {
+          throw (Error) cause;
+        }
+        throw e;
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ statistics, switch
+
+  @Override
+  public final KeyedStatistics statistics() {
+    return new KeyedStatistics(calls.sum(), hits.sum(), misses.sum(), computations.sum());
+  }
+
+  @Override
+  public final void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  @Override
+  public final boolean isEnabled() {
+    return enabled;
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + statistics() + (enabled ? "" : " (off)");
+  }
+}

@@ -1,0 +1,68 @@
+package io.keyedcache.provider;
+
+import io.keyedcache.AbstractKeyedCache;
+import io.keyedcache.CacheKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The keyed cache of a {@link CaffeineJCache}: every operation is the JCache operation of the cache (so listeners,
+ * statistics, loader and writer see it), a per-entry lifetime is Caffeine's own variable expiry, and group
+ * deletion walks the cache's {@link PrefixIndex} instead of the whole cache.
+ */
+final class NativeKeyedCache<V> extends AbstractKeyedCache<V> {
+  private final CaffeineJCache<CacheKey, V> cache;
+
+  NativeKeyedCache(CaffeineJCache<CacheKey, V> cache) {
+    this.cache = cache;
+  }
+
+  @Override
+  protected V lookup(CacheKey key) {
+    return cache.get(key);
+  }
+
+  @Override
+  protected void store(CacheKey key, V value, Duration timeToLive) {
+    if (timeToLive == null) {
+      cache.put(key, value);
+    } else {
+      cache.putWithLifetime(key, value, saturatedNanos(timeToLive));
+    }
+  }
+
+  private static long saturatedNanos(Duration duration) {
+    try {
+      return duration.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  @Override
+  protected boolean remove(CacheKey key) {
+    return cache.remove(key);
+  }
+
+  @Override
+  protected List<CacheKey> removeGroup(CacheKey key) {
+    List<CacheKey> removed = new ArrayList<>();
+    for (CacheKey member : cache.group(key)) {
+      if (cache.remove(member)) {
+        removed.add(member);
+      }
+    }
+    return removed;
+  }
+
+  @Override
+  protected void removeAll() {
+    cache.clear();
+  }
+
+  @Override
+  protected boolean contains(CacheKey key) {
+    return cache.containsKey(key);
+  }
+}
