@@ -130,6 +130,22 @@ class NativeKeyedCacheTest extends KeyedCacheContract {
   }
 
   @Test
+  void groupDeletionWalksTheIndexNotTheCache() {
+    for (int i = 0; i < 10_000; i++) {
+      keyed.put(CacheKey.of("bulk", i), i);
+    }
+    keyed.put(PRODUCT.child("a"), "a");
+    keyed.put(PRODUCT.child("b"), "b");
+    long hitsBefore = ours().statistics().getCacheHits();
+
+    assertThat(keyed.deleteGroup(PRODUCT)).hasSize(2);
+
+    // Iterating the cache (what the portable view must do) would count a hit per entry.
+    assertThat(ours().statistics().getCacheHits()).isEqualTo(hitsBefore);
+    assertThat(ours().statistics().getCacheRemovals()).isEqualTo(2);
+  }
+
+  @Test
   void aCacheOfOtherKeysHasNoKeyedView() {
     Cache<String, String> strings = manager.createCache("strings",
         new MutableConfiguration<String, String>().setTypes(String.class, String.class));
