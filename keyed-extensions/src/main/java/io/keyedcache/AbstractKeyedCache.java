@@ -3,6 +3,7 @@ package io.keyedcache;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +16,8 @@ import java.util.function.Supplier;
 
 /**
  * The part of a {@link KeyedCache} that does not depend on the store: statistics, the switch and cached functions
- * with single flight. A store supplies six primitives. Public so that a provider can give a native keyed cache;
+ * with single flight. A store supplies six primitives; {@code deleteGroup} removes the members of
+ * {@link #group} one by one, so that each removal is a JCache removal with its event. Public so that a provider can give a native keyed cache;
  * applications use {@link KeyedCache}.
  *
  * @param <V> the value type
@@ -39,8 +41,8 @@ public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
   /** Removes one key; returns whether it had a value. */
   protected abstract boolean remove(CacheKey key);
 
-  /** Removes a key and its children; returns the keys removed. */
-  protected abstract List<CacheKey> removeGroup(CacheKey key);
+  /** The keys of {@code key}'s group (the key and its children) present now. */
+  protected abstract List<CacheKey> group(CacheKey key);
 
   /** Removes everything. */
   protected abstract void removeAll();
@@ -119,7 +121,14 @@ public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
 
   @Override
   public final List<CacheKey> deleteGroup(CacheKey key) {
-    return removeGroup(requireNonNull(key, "key must not be null"));
+    List<CacheKey> group = group(requireNonNull(key, "key must not be null"));
+    List<CacheKey> removed = new ArrayList<>(group.size());
+    for (CacheKey member : group) {
+      if (remove(member)) {
+        removed.add(member);
+      }
+    }
+    return removed;
   }
 
   @Override

@@ -64,9 +64,9 @@ final class PortableKeyedCache<V> extends AbstractKeyedCache<V> {
     return cache.remove(key);
   }
 
-  /** The slow way JCache leaves: one pass over every entry to find the group, then one removal per key. */
+  /** The slow way JCache leaves: one pass over every entry to find the group. */
   @Override
-  protected List<CacheKey> removeGroup(CacheKey key) {
+  protected List<CacheKey> group(CacheKey key) {
     List<CacheKey> group = new ArrayList<>();
     for (Cache.Entry<CacheKey, Object> entry : cache) {
       Object k = entry.getKey();
@@ -74,13 +74,7 @@ final class PortableKeyedCache<V> extends AbstractKeyedCache<V> {
         group.add((CacheKey) k);
       }
     }
-    List<CacheKey> removed = new ArrayList<>(group.size());
-    for (CacheKey k : group) {
-      if (cache.remove(k)) {
-        removed.add(k);
-      }
-    }
-    return removed;
+    return group;
   }
 
   @Override

@@ -534,41 +534,7 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
     requireOpen();
     requireNonNull(key, "key must not be null");
     requireNonNull(oldValue, "oldValue must not be null");
-    boolean stats = statisticsEnabled;
-    long start = stats ? System.nanoTime() : 0L;
-    EventBatch<K, V> batch = events.batch();
-    int[] outcome = new int[1]; // 0 absent, 1 present but different, 2 removed
-    compute(key, (k, old) -> {
-      if (old == null) {
-        return null;
-      }
-      if (!old.equals(oldValue)) {
-        outcome[0] = 1;
-        lifetime(expiry.forAccess());
-        return old;
-      }
-      if (writer != null) {
-        writer.delete(key);
-      }
-      outcome[0] = 2;
-      if (batch != null) {
-        batch.removed(key, old);
-      }
-      return null;
-    });
-    dispatch(batch);
-    if (stats) {
-      if (outcome[0] == 0) {
-        statistics.recordMisses(1);
-      } else {
-        statistics.recordHits(1);
-      }
-      if (outcome[0] == 2) {
-        statistics.recordRemovals(1);
-        statistics.recordRemoveTime(System.nanoTime() - start);
-      }
-    }
-    return outcome[0] == 2;
+    return replaceIfEquals(key, oldValue, null);
   }
 
   @Override
@@ -595,24 +561,41 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
     requireOpen();
     requireNonNull(oldValue, "oldValue must not be null");
     requireEntry(key, newValue);
+    return replaceIfEquals(key, oldValue, newValue);
+  }
+
+  /**
+   * Replaces the value of {@code key} with {@code newValue}, or removes the entry when {@code newValue} is null,
+   * if its present value equals {@code expected}. A present value that differs counts as an access.
+   */
+  private boolean replaceIfEquals(K key, V expected, V newValue) {
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0L;
     V storedValue = copier.copy(newValue);
     EventBatch<K, V> batch = events.batch();
-    int[] outcome = new int[1]; // 0 absent, 1 present but different, 2 replaced
+    int[] outcome = new int[1]; // 0 absent, 1 present but different, 2 replaced or removed
     compute(key, (k, old) -> {
       if (old == null) {
         return null;
       }
-      if (!old.equals(oldValue)) {
+      if (!old.equals(expected)) {
         outcome[0] = 1;
         lifetime(expiry.forAccess());
         return old;
       }
+      outcome[0] = 2;
+      if (newValue == null) {
+        if (writer != null) {
+          writer.delete(key);
+        }
+        if (batch != null) {
+          batch.removed(key, old);
+        }
+        return null;
+      }
       if (writer != null) {
         writer.write(new CacheEntry<>(key, newValue));
       }
-      outcome[0] = 2;
       lifetime(expiry.forUpdate());
       if (batch != null) {
         batch.updated(key, newValue, old);
@@ -626,7 +609,10 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
       } else {
         statistics.recordHits(1);
       }
-      if (outcome[0] == 2) {
+      if (outcome[0] == 2 && newValue == null) {
+        statistics.recordRemovals(1);
+        statistics.recordRemoveTime(System.nanoTime() - start);
+      } else if (outcome[0] == 2) {
         statistics.recordPuts(1);
         statistics.recordPutTime(System.nanoTime() - start);
       }

@@ -3,7 +3,6 @@ package io.keyedcache.provider;
 import io.keyedcache.AbstractKeyedCache;
 import io.keyedcache.CacheKey;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -46,14 +45,8 @@ final class NativeKeyedCache<V> extends AbstractKeyedCache<V> {
   }
 
   @Override
-  protected List<CacheKey> removeGroup(CacheKey key) {
-    List<CacheKey> removed = new ArrayList<>();
-    for (CacheKey member : cache.group(key)) {
-      if (cache.remove(member)) {
-        removed.add(member);
-      }
-    }
-    return removed;
+  protected List<CacheKey> group(CacheKey key) {
+    return cache.group(key);
   }
 
   @Override
