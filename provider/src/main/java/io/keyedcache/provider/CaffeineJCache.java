@@ -23,6 +23,7 @@ import java.io.Closeable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -150,6 +151,16 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
   public V get(K key) {
     requireOpen();
     requireNonNull(key, "key must not be null");
+    if (statisticsEnabled || readThrough || variableExpiry) {
+      return getCounted(key);
+    }
+    // The hot path, kept small enough for the JIT to inline: Caffeine's read and the copy out.
+    V value = store.getIfPresent(key);
+    return value == null ? null : copier.copy(value);
+  }
+
+  /** A get that records statistics, asks the expiry policy or loads a missing value. */
+  private V getCounted(K key) {
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0L;
     V value = read(key);
@@ -314,6 +325,15 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
   public void put(K key, V value) {
     requireOpen();
     requireEntry(key, value);
+    if (!statisticsEnabled && isPlainStore(key)) {
+      // The hot path, kept small enough for the JIT to inline.
+      store.put(copier.copy(key), copier.copy(value));
+      return;
+    }
+    putCounted(key, value);
+  }
+
+  private void putCounted(K key, V value) {
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0L;
     boolean stored;
@@ -361,8 +381,12 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
    * @param lifetime the entry's lifetime in nanoseconds, or {@link #ASK_POLICY}
    */
   private boolean upsert(K key, V value, boolean writeThrough, Object[] previous, long lifetime) {
-    K storedKey = copier.copy(key);
-    V storedValue = copier.copy(value);
+    return upsert(key, value, copier.copy(key), copier.copy(value), writeThrough, previous, lifetime);
+  }
+
+  /** As {@link #upsert(Object, Object, boolean, Object[], long)}, with the stored copies already made. */
+  private boolean upsert(K key, V value, K storedKey, V storedValue, boolean writeThrough, Object[] previous,
+      long lifetime) {
     EventBatch<K, V> batch = events.batch();
     boolean[] stored = new boolean[1];
     compute(storedKey, (k, old) -> {
@@ -404,31 +428,33 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
     }
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0L;
-    Map<? extends K, ? extends V> toStore = map;
+    // Every copy is made first, so that a value that cannot be copied changes nothing, not even the writer's store.
+    List<Object[]> entries = new ArrayList<>(map.size()); // key, value, stored key, stored value
+    for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
+      entries.add(new Object[] {entry.getKey(), entry.getValue(), copier.copy(entry.getKey()),
+          copier.copy(entry.getValue())});
+    }
     CacheWriterException failure = null;
+    Set<Object> unwritten = Set.of();
     if (writer != null) {
-      Map<K, Cache.Entry<? extends K, ? extends V>> pending = new LinkedHashMap<>();
+      Collection<Cache.Entry<? extends K, ? extends V>> toWrite = new ArrayList<>(map.size());
       for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
-        pending.put(entry.getKey(), new CacheEntry<>(entry.getKey(), entry.getValue()));
+        toWrite.add(new CacheEntry<>(entry.getKey(), entry.getValue()));
       }
-      Collection<Cache.Entry<? extends K, ? extends V>> unwritten = new ArrayList<>(pending.values());
       try {
-        writer.writeAll(unwritten);
+        writer.writeAll(toWrite);
       } catch (CacheWriterException e) {
-        failure = e;
-      }
-      if (failure != null) {
         // Only what the writer wrote (took out of the collection) goes into the cache.
-        Map<K, V> written = new LinkedHashMap<>(map);
-        for (Cache.Entry<? extends K, ? extends V> entry : unwritten) {
-          written.remove(entry.getKey());
+        failure = e;
+        unwritten = new HashSet<>();
+        for (Cache.Entry<? extends K, ? extends V> entry : toWrite) {
+          unwritten.add(entry.getKey());
         }
-        toStore = written;
       }
     }
     long puts = 0;
-    for (Map.Entry<? extends K, ? extends V> entry : toStore.entrySet()) {
-      if (upsert(entry.getKey(), entry.getValue(), false, null, ASK_POLICY)) {
+    for (Object[] entry : entries) {
+      if (!unwritten.contains(entry[0]) && putCopied(entry)) {
         puts++;
       }
     }
@@ -439,6 +465,17 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
     if (failure != null) {
       throw failure;
     }
+  }
+
+  /** Stores one of putAll's entries (key, value, stored key, stored value), already written through. */
+  @SuppressWarnings("unchecked")
+  private boolean putCopied(Object[] entry) {
+    K key = (K) entry[0];
+    if (isPlainStore(key)) {
+      store.put((K) entry[2], (V) entry[3]);
+      return true;
+    }
+    return upsert(key, (V) entry[1], (K) entry[2], (V) entry[3], false, null, ASK_POLICY);
   }
 
   @Override

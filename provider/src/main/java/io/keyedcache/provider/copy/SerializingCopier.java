@@ -36,15 +36,33 @@ final class SerializingCopier implements Copier {
 
   private final ClassLoader classLoader;
 
+  // The last class found immutable: most caches hold one value class, and a reference comparison is several
+  // times cheaper than a ClassValue lookup on every get. Racy on purpose; a stale class only costs a lookup.
+  private Class<?> lastImmutable;
+
   SerializingCopier(ClassLoader classLoader) {
     this.classLoader = classLoader;
   }
 
+  // Kept small so that the JIT inlines it into every get; copying proper is out of line.
   @Override
   public <T> T copy(T object) {
-    if (object == null || IS_IMMUTABLE.get(object.getClass())) {
+    if (object == null || object.getClass() == lastImmutable) {
       return object;
     }
+    return copyUnlessImmutable(object);
+  }
+
+  private <T> T copyUnlessImmutable(T object) {
+    Class<?> type = object.getClass();
+    if (IS_IMMUTABLE.get(type)) {
+      lastImmutable = type;
+      return object;
+    }
+    return serialize(object);
+  }
+
+  private <T> T serialize(T object) {
     if (!(object instanceof Serializable)) {
       throw notCopyable(object, null);
     }
