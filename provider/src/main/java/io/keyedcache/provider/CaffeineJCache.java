@@ -91,6 +91,17 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
   private volatile boolean statisticsEnabled;
   private volatile boolean managementEnabled;
 
+  // What sends get and put off their hot paths, folded into one field so that the hot paths test it with one load.
+  private static final int CLOSED = 1;
+  private static final int STATISTICS = 2;
+  private static final int READ_THROUGH = 4;
+  private static final int EXPIRING = 8;
+  private static final int WRITE_THROUGH = 16;
+  private static final int LISTENED = 32;
+  private static final int SLOW_READS = CLOSED | STATISTICS | READ_THROUGH | EXPIRING;
+  private static final int SLOW_WRITES = CLOSED | STATISTICS | EXPIRING | WRITE_THROUGH | LISTENED;
+  private volatile int mode;
+
   CaffeineJCache(KeyedCacheManager manager, String name, KeyedCacheConfiguration<K, V> configuration) {
     this.manager = manager;
     this.name = name;
@@ -115,6 +126,12 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
     this.configurationBean = new ConfigurationBean(configuration, () -> statisticsEnabled, () -> managementEnabled);
     setStatisticsEnabled(configuration.isStatisticsEnabled());
     setManagementEnabled(configuration.isManagementEnabled());
+    updateMode();
+  }
+
+  private synchronized void updateMode() {
+    mode = (closed ? CLOSED : 0) | (statisticsEnabled ? STATISTICS : 0) | (readThrough ? READ_THROUGH : 0)
+        | (variableExpiry ? EXPIRING : 0) | (writer != null ? WRITE_THROUGH : 0) | (events.isActive() ? LISTENED : 0);
   }
 
   @SuppressWarnings("unchecked")
@@ -149,9 +166,8 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
 
   @Override
   public V get(K key) {
-    requireOpen();
     requireNonNull(key, "key must not be null");
-    if (statisticsEnabled || readThrough || variableExpiry) {
+    if ((mode & SLOW_READS) != 0) {
       return getCounted(key);
     }
     // The hot path, kept small enough for the JIT to inline: Caffeine's read and the copy out.
@@ -161,6 +177,7 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
 
   /** A get that records statistics, asks the expiry policy or loads a missing value. */
   private V getCounted(K key) {
+    requireOpen();
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0L;
     V value = read(key);
@@ -323,9 +340,8 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
 
   @Override
   public void put(K key, V value) {
-    requireOpen();
     requireEntry(key, value);
-    if (!statisticsEnabled && isPlainStore(key)) {
+    if ((mode & SLOW_WRITES) == 0 && !(index != null && key instanceof CacheKey)) {
       // The hot path, kept small enough for the JIT to inline.
       store.put(copier.copy(key), copier.copy(value));
       return;
@@ -334,6 +350,7 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
   }
 
   private void putCounted(K key, V value) {
+    requireOpen();
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0L;
     boolean stored;
@@ -935,6 +952,7 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
     requireOpen();
     events.register(listenerConfiguration);
     configuration.addCacheEntryListenerConfiguration(listenerConfiguration);
+    updateMode();
   }
 
   @Override
@@ -942,6 +960,7 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
     requireOpen();
     events.deregister(listenerConfiguration);
     configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
+    updateMode();
   }
 
   // ---------------------------------------------------------------------------------------------- life cycle
@@ -976,6 +995,7 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
       }
       closed = true;
     }
+    updateMode();
     manager.release(this);
     unregisterBeans();
     events.close();
@@ -1078,6 +1098,7 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
 
   void setStatisticsEnabled(boolean enabled) {
     statisticsEnabled = enabled;
+    updateMode();
     configuration.setStatisticsEnabled(enabled);
     if (enabled) {
       MBeans.register(statistics, MBeans.Kind.STATISTICS, manager.getURI().toString(), name);
