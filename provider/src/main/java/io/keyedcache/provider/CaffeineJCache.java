@@ -166,10 +166,11 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
 
   @Override
   public V get(K key) {
-    requireNonNull(key, "key must not be null");
+    // The mode test comes first: a closed cache answers IllegalStateException even to a null key.
     if ((mode & SLOW_READS) != 0) {
       return getCounted(key);
     }
+    requireNonNull(key, "key must not be null");
     // The hot path, kept small enough for the JIT to inline: Caffeine's read and the copy out.
     V value = store.getIfPresent(key);
     return value == null ? null : copier.copy(value);
@@ -178,6 +179,7 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
   /** A get that records statistics, asks the expiry policy or loads a missing value. */
   private V getCounted(K key) {
     requireOpen();
+    requireNonNull(key, "key must not be null");
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0L;
     V value = read(key);
@@ -340,17 +342,20 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
 
   @Override
   public void put(K key, V value) {
-    requireEntry(key, value);
-    if ((mode & SLOW_WRITES) == 0 && !(index != null && key instanceof CacheKey)) {
-      // The hot path, kept small enough for the JIT to inline.
-      store.put(copier.copy(key), copier.copy(value));
-      return;
+    if ((mode & SLOW_WRITES) == 0) {
+      requireEntry(key, value);
+      if (!(index != null && key instanceof CacheKey)) {
+        // The hot path, kept small enough for the JIT to inline.
+        store.put(copier.copy(key), copier.copy(value));
+        return;
+      }
     }
     putCounted(key, value);
   }
 
   private void putCounted(K key, V value) {
     requireOpen();
+    requireEntry(key, value);
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0L;
     boolean stored;

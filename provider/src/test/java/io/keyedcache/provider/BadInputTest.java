@@ -114,6 +114,9 @@ class BadInputTest {
     assertThatThrownBy(() -> cache.put("k", "v"))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("closing").hasMessageContaining("closed");
     assertThatThrownBy(cache::iterator).isInstanceOf(IllegalStateException.class);
+    // Closed comes before null, as the TCK asks.
+    assertThatThrownBy(() -> cache.get(null)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> cache.put(null, null)).isInstanceOf(IllegalStateException.class);
     assertThat(manager.getCache("closing")).isNull();
   }
 
