@@ -1097,10 +1097,6 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
     return configuration;
   }
 
-  CacheMXBean configurationBean() {
-    return configurationBean;
-  }
-
   void setStatisticsEnabled(boolean enabled) {
     statisticsEnabled = enabled;
     updateMode();

@@ -2,7 +2,6 @@ package io.keyedcache.provider.event;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -61,15 +60,6 @@ public final class EventDispatcher<K, V> {
       }
     }
     active = !registrations.isEmpty();
-  }
-
-  /** The registered configurations, in registration order. */
-  public List<CacheEntryListenerConfiguration<K, V>> configurations() {
-    List<CacheEntryListenerConfiguration<K, V>> result = new ArrayList<>();
-    for (Registration<K, V> registration : registrations) {
-      result.add(registration.configuration);
-    }
-    return result;
   }
 
   /** Starts the events of one operation, or returns {@code null} when nobody listens. */

@@ -93,11 +93,6 @@ public final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
     return value;
   }
 
-  /** The value before the processor ran. */
-  public V original() {
-    return original;
-  }
-
   @Override
   public <T> T unwrap(Class<T> clazz) {
     if (clazz.isInstance(this)) {
