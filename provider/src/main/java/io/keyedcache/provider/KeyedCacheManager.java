@@ -2,12 +2,15 @@ package io.keyedcache.provider;
 
 import static java.util.Objects.requireNonNull;
 
+import io.keyedcache.provider.configuration.ConfigurationFile;
 import io.keyedcache.provider.configuration.KeyedCacheConfiguration;
 import java.lang.ref.WeakReference;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -29,14 +32,38 @@ public final class KeyedCacheManager implements CacheManager {
   private final WeakReference<ClassLoader> classLoader;
   private final Properties properties;
   private final ConcurrentMap<String, CaffeineJCache<?, ?>> caches = new ConcurrentHashMap<>();
+  private final ConfigurationFile file;
+  /** Caches created from the file that code has not created over yet. */
+  private final Set<String> fromFile = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  KeyedCacheManager(KeyedCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties) {
+  KeyedCacheManager(KeyedCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties,
+      ConfigurationFile file) {
     this.provider = provider;
     this.uri = uri;
     this.classLoader = new WeakReference<>(classLoader);
     this.properties = new Properties();
     this.properties.putAll(properties);
+    this.file = file;
+    if (file != null) {
+      createFileCaches(file);
+    }
+  }
+
+  private void createFileCaches(ConfigurationFile file) {
+    for (Map.Entry<String, KeyedCacheConfiguration<Object, Object>> cache : file.caches().entrySet()) {
+      try {
+        caches.put(cache.getKey(), new CaffeineJCache<>(this, cache.getKey(),
+            new KeyedCacheConfiguration<>(cache.getValue())));
+        fromFile.add(cache.getKey());
+      } catch (RuntimeException e) {
+        for (CaffeineJCache<?, ?> created : new ArrayList<>(caches.values())) {
+          created.close();
+        }
+        throw new CacheException("keyedcache configuration " + file.source() + ": cache '" + cache.getKey()
+            + "' could not be created: " + e.getMessage(), e);
+      }
+    }
   }
 
   @Override
@@ -73,16 +100,34 @@ public final class KeyedCacheManager implements CacheManager {
     requireNonNull(cacheName, "cacheName must not be null");
     requireNonNull(configuration, "configuration must not be null");
     KeyedCacheConfiguration<K, V> copy = copyOf(configuration);
+    if (file != null) {
+      copy = file.overlay(cacheName, copy);
+      replaceFileCache(cacheName);
+    }
     copy.validate();
+    KeyedCacheConfiguration<K, V> settings = copy;
     CaffeineJCache<?, ?> created = caches.compute(cacheName, (name, existing) -> {
       if (existing != null) {
         throw new CacheException("A cache named '" + cacheName + "' already exists in " + uri);
       }
-      return new CaffeineJCache<>(this, name, copy);
+      return new CaffeineJCache<>(this, name, settings);
     });
     @SuppressWarnings("unchecked")
     Cache<K, V> cache = (Cache<K, V>) created;
     return cache;
+  }
+
+  /**
+   * The first {@code createCache} by code of a cache the file created replaces it, with the file's settings as the
+   * base and the code's over them (frameworks create the caches they are told about).
+   */
+  private void replaceFileCache(String cacheName) {
+    if (fromFile.remove(cacheName)) {
+      CaffeineJCache<?, ?> fileCache = caches.get(cacheName);
+      if (fileCache != null) {
+        fileCache.close();
+      }
+    }
   }
 
   private static <K, V> KeyedCacheConfiguration<K, V> copyOf(Configuration<K, V> configuration) {

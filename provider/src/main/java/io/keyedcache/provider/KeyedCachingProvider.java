@@ -1,5 +1,6 @@
 package io.keyedcache.provider;
 
+import io.keyedcache.provider.configuration.ConfigurationFile;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,7 +15,8 @@ import javax.cache.spi.CachingProvider;
 /**
  * The keyedcache {@link CachingProvider}, found by {@code Caching.getCachingProvider()} through
  * {@code META-INF/services}. It keeps one {@link KeyedCacheManager} per URI and class loader until that manager is
- * closed. Thread-safe.
+ * closed. A URI may name a configuration file ({@code classpath:}, {@code file:} or a plain path; see
+ * {@link ConfigurationFile}); a {@code keyedcache:<name>} URI names a manager without one. Thread-safe.
  */
 public final class KeyedCachingProvider implements CachingProvider {
   private static final URI DEFAULT_URI = URI.create("keyedcache:default");
@@ -31,8 +33,22 @@ public final class KeyedCachingProvider implements CachingProvider {
     ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
     Properties managerProperties = properties == null ? getDefaultProperties() : properties;
     synchronized (managers) {
-      return managers.computeIfAbsent(loader, l -> new HashMap<>())
-          .computeIfAbsent(managerUri, u -> new KeyedCacheManager(this, u, loader, managerProperties));
+      Map<URI, KeyedCacheManager> byUri = managers.computeIfAbsent(loader, l -> new HashMap<>());
+      KeyedCacheManager manager = byUri.get(managerUri);
+      if (manager == null) {
+        try {
+          // A file the URI names is read, and its caches created, before the manager is registered: a bad file
+          // leaves nothing behind.
+          ConfigurationFile file = ConfigurationFile.forUri(managerUri, loader).orElse(null);
+          manager = new KeyedCacheManager(this, managerUri, loader, managerProperties, file);
+        } finally {
+          if (byUri.isEmpty()) {
+            managers.remove(loader);
+          }
+        }
+        managers.computeIfAbsent(loader, l -> new HashMap<>()).put(managerUri, manager);
+      }
+      return manager;
     }
   }
 

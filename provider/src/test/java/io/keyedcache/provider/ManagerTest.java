@@ -19,8 +19,8 @@ class ManagerTest {
   @Test
   void oneManagerPerUriAndClassLoader() {
     ClassLoader loader = getClass().getClassLoader();
-    URI a = URI.create("test:managers-a");
-    URI b = URI.create("test:managers-b");
+    URI a = URI.create("keyedcache:managers-a");
+    URI b = URI.create("keyedcache:managers-b");
     CacheManager first = provider.getCacheManager(a, loader);
     try {
       assertThat(provider.getCacheManager(a, loader)).isSameAs(first);
@@ -50,8 +50,8 @@ class ManagerTest {
   @Test
   void cachesOfOneManagerAreNotSeenByAnother() {
     ClassLoader loader = getClass().getClassLoader();
-    CacheManager a = provider.getCacheManager(URI.create("test:isolated-a"), loader);
-    CacheManager b = provider.getCacheManager(URI.create("test:isolated-b"), loader);
+    CacheManager a = provider.getCacheManager(URI.create("keyedcache:isolated-a"), loader);
+    CacheManager b = provider.getCacheManager(URI.create("keyedcache:isolated-b"), loader);
     try {
       a.createCache("shared-name", new MutableConfiguration<String, String>()).put("k", "a");
       b.createCache("shared-name", new MutableConfiguration<String, String>()).put("k", "b");
@@ -65,7 +65,7 @@ class ManagerTest {
 
   @Test
   void unwrapGivesOurTypesAndTheCaffeineCache() {
-    CacheManager manager = provider.getCacheManager(URI.create("test:unwrap"), getClass().getClassLoader());
+    CacheManager manager = provider.getCacheManager(URI.create("keyedcache:unwrap"), getClass().getClassLoader());
     try {
       javax.cache.Cache<String, String> cache =
           manager.createCache("unwrap", new MutableConfiguration<String, String>());
@@ -86,7 +86,7 @@ class ManagerTest {
 
   @Test
   void closingAManagerClosesItsCaches() {
-    CacheManager manager = provider.getCacheManager(URI.create("test:closing"), getClass().getClassLoader());
+    CacheManager manager = provider.getCacheManager(URI.create("keyedcache:closing"), getClass().getClassLoader());
     javax.cache.Cache<String, String> cache =
         manager.createCache("c", new MutableConfiguration<String, String>());
     manager.close();

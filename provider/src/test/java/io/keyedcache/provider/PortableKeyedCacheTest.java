@@ -21,7 +21,7 @@ class PortableKeyedCacheTest {
     @Override
     void create() {
       CachingProvider provider = Caching.getCachingProvider(provider());
-      manager = provider.getCacheManager(URI.create("test:portable"), getClass().getClassLoader());
+      manager = provider.getCacheManager(URI.create("keyedcache:portable"), getClass().getClassLoader());
       cache = manager.createCache("portable", new MutableConfiguration<Object, Object>());
       keyed = KeyedCache.portable(cache, clock);
     }

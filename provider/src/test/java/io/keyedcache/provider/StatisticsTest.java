@@ -63,11 +63,11 @@ class StatisticsTest {
   void theStatisticsBeanIsRegisteredUnderTheStandardNameAndAgrees() throws Exception {
     cache.put("a", 1);
     cache.get("a");
-    ObjectName name = new ObjectName("javax.cache:type=CacheStatistics,CacheManager=test.StatisticsTest,Cache=stats");
+    ObjectName name = new ObjectName("javax.cache:type=CacheStatistics,CacheManager=keyedcache.StatisticsTest,Cache=stats");
     assertThat(ManagementFactory.getPlatformMBeanServer().getAttribute(name, "CacheHits")).isEqualTo(1L);
     assertThat(ManagementFactory.getPlatformMBeanServer().getAttribute(name, "CachePuts")).isEqualTo(1L);
     ObjectName configuration =
-        new ObjectName("javax.cache:type=CacheConfiguration,CacheManager=test.StatisticsTest,Cache=stats");
+        new ObjectName("javax.cache:type=CacheConfiguration,CacheManager=keyedcache.StatisticsTest,Cache=stats");
     assertThat(ManagementFactory.getPlatformMBeanServer().getAttribute(configuration, "KeyType"))
         .isEqualTo(String.class.getName());
 

@@ -12,7 +12,7 @@ final class TestCaches {
 
   static CacheManager manager(Class<?> testClass) {
     return Caching.getCachingProvider(KeyedCachingProvider.class.getName())
-        .getCacheManager(URI.create("test:" + testClass.getSimpleName()), testClass.getClassLoader());
+        .getCacheManager(URI.create("keyedcache:" + testClass.getSimpleName()), testClass.getClassLoader());
   }
 
   /** A ticker that only moves when told to. */

@@ -1,0 +1,524 @@
+package io.keyedcache.provider.configuration;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.benmanes.caffeine.cache.Weigher;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.format.DateTimeParseException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.cache.CacheException;
+import javax.cache.configuration.Factory;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.expiry.AccessedExpiryPolicy;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.Duration;
+import javax.cache.expiry.EternalExpiryPolicy;
+import javax.cache.expiry.ExpiryPolicy;
+import javax.cache.expiry.ModifiedExpiryPolicy;
+import javax.cache.expiry.TouchedExpiryPolicy;
+import javax.cache.integration.CacheLoader;
+import javax.cache.integration.CacheWriter;
+
+/**
+ * Cache settings read from a Java properties file, named by the cache manager's URI: {@code classpath:caches.properties},
+ * {@code file:/etc/app/caches.properties} or a plain path. A {@code keyedcache:} URI (the default
+ * {@code keyedcache:default} among them) names a manager without a file.
+ *
+ * <pre>
+ * caches.products.maximum-size = 10000
+ * caches.products.expiry = created
+ * caches.products.expiry-duration = 10m
+ * default.statistics = true
+ * </pre>
+ *
+ * <p>{@code caches.<name>.<property>} configures one cache (names may contain dots: the property is the last
+ * part); {@code default.<property>} is the base of caches that code creates under names the file does not
+ * know. The properties are those of {@link KeyedCacheConfiguration}: see {@link #PROPERTIES}. Any error (a file
+ * that cannot be read, an unknown or misspelt property, a bad value, a class that is missing or of the wrong
+ * type) is a {@link CacheException} whose message names the file, the key and what was expected.
+ */
+public final class ConfigurationFile {
+  /** Every property a cache (or the defaults) may set, with what it expects. */
+  public static final Map<String, String> PROPERTIES = properties();
+
+  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+
+  private final String source;
+  private final Map<String, KeyedCacheConfiguration<Object, Object>> caches;
+  private final KeyedCacheConfiguration<Object, Object> defaults;
+
+  private ConfigurationFile(String source, Map<String, KeyedCacheConfiguration<Object, Object>> caches,
+      KeyedCacheConfiguration<Object, Object> defaults) {
+    this.source = source;
+    this.caches = caches;
+    this.defaults = defaults;
+  }
+
+  private static Map<String, String> properties() {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("key-type", "a class name; keys must be instances of it (default java.lang.Object)");
+    p.put("value-type", "a class name; values must be instances of it (default java.lang.Object)");
+    p.put("store-by-value", "true or false (default true)");
+    p.put("maximum-size", "a whole number of entries, 0 or more (default: unbounded)");
+    p.put("maximum-weight", "a whole number, 0 or more; needs weigher");
+    p.put("weigher", "the class name of a com.github.benmanes.caffeine.cache.Weigher with a no-argument constructor");
+    p.put("expiry", "eternal, created, accessed, modified or touched (with expiry-duration), or the class name of an"
+        + " ExpiryPolicy or of a Factory of one (default eternal)");
+    p.put("expiry-duration", "a positive duration: 500ms, 30s, 10m, 1h, 2d or ISO-8601 such as PT30S");
+    p.put("read-through", "true or false (default false); needs loader");
+    p.put("loader", "the class name of a CacheLoader or of a Factory of one");
+    p.put("write-through", "true or false (default false); needs writer");
+    p.put("writer", "the class name of a CacheWriter or of a Factory of one");
+    p.put("statistics", "true or false (default false)");
+    p.put("management", "true or false (default false)");
+    p.put("per-entry-lifetimes", "true or false (default false)");
+    p.put("executor", "the class name of an Executor or of a Factory of one (default: the common pool)");
+    return Collections.unmodifiableMap(p);
+  }
+
+  /**
+   * The file a manager URI names, or empty when the URI names none ({@code keyedcache:} scheme).
+   *
+   * @throws CacheException if the URI names a file that cannot be read, or the file is invalid
+   */
+  public static Optional<ConfigurationFile> forUri(URI uri, ClassLoader classLoader) {
+    requireNonNull(uri, "uri");
+    String scheme = uri.getScheme();
+    if ("keyedcache".equals(scheme)) {
+      return Optional.empty();
+    }
+    Properties properties = new Properties();
+    try (InputStream in = open(uri, classLoader)) {
+      try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+        properties.load(reader);
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      throw new CacheException("keyedcache configuration " + uri + ": cannot be read (" + e.getMessage() + ")", e);
+    }
+    return Optional.of(parse(uri.toString(), properties, classLoader));
+  }
+
+  private static InputStream open(URI uri, ClassLoader classLoader) throws IOException {
+    String scheme = uri.getScheme();
+    if ("classpath".equals(scheme)) {
+      String resource = uri.getSchemeSpecificPart();
+      resource = resource.startsWith("/") ? resource.substring(1) : resource;
+      URL url = classLoader == null ? null : classLoader.getResource(resource);
+      if (url == null) {
+        throw new IOException("no resource " + resource + " on the class path");
+      }
+      return url.openStream();
+    }
+    if ("file".equals(scheme)) {
+      return Files.newInputStream(Paths.get(uri));
+    }
+    if (scheme == null) {
+      Path path = Paths.get(uri.getPath());
+      if (!Files.isReadable(path)) {
+        throw new IOException("no readable file " + path.toAbsolutePath());
+      }
+      return Files.newInputStream(path);
+    }
+    throw new IOException("keyedcache reads its configuration from classpath:, file: or a plain path, and a"
+        + " keyedcache:<name> URI names a manager without a file; the scheme " + scheme + " is none of these");
+  }
+
+  /** Parses properties already loaded; {@code source} names them in messages. */
+  static ConfigurationFile parse(String source, Properties properties, ClassLoader classLoader) {
+    Map<String, Map<String, String>> byCache = new TreeMap<>();
+    Map<String, String> defaultsRaw = new TreeMap<>();
+    for (String key : new TreeSet<>(properties.stringPropertyNames())) {
+      String value = properties.getProperty(key).trim();
+      if (key.startsWith("default.")) {
+        defaultsRaw.put(key, value);
+      } else if (key.startsWith("caches.") && key.lastIndexOf('.') > "caches.".length()) {
+        String name = key.substring("caches.".length(), key.lastIndexOf('.'));
+        byCache.computeIfAbsent(name, n -> new TreeMap<>()).put(key, value);
+      } else {
+        throw error(source, key, "a key of the form caches.<cache name>.<property> or default.<property>");
+      }
+    }
+    Map<String, KeyedCacheConfiguration<Object, Object>> caches = new LinkedHashMap<>();
+    for (Map.Entry<String, Map<String, String>> cache : byCache.entrySet()) {
+      caches.put(cache.getKey(), build(source, cache.getValue(), classLoader));
+    }
+    KeyedCacheConfiguration<Object, Object> defaults =
+        defaultsRaw.isEmpty() ? null : build(source, defaultsRaw, classLoader);
+    return new ConfigurationFile(source, Collections.unmodifiableMap(caches), defaults);
+  }
+
+  private static KeyedCacheConfiguration<Object, Object> build(String source, Map<String, String> entries,
+      ClassLoader classLoader) {
+    KeyedCacheConfiguration<Object, Object> config = new KeyedCacheConfiguration<>();
+    Map<String, String> byProperty = new TreeMap<>();
+    Map<String, String> keyOf = new TreeMap<>();
+    for (Map.Entry<String, String> entry : entries.entrySet()) {
+      String property = entry.getKey().substring(entry.getKey().lastIndexOf('.') + 1);
+      if (!PROPERTIES.containsKey(property)) {
+        throw error(source, entry.getKey(), "one of the properties " + String.join(", ", PROPERTIES.keySet())
+            + closest(property));
+      }
+      byProperty.put(property, entry.getValue());
+      keyOf.put(property, entry.getKey());
+    }
+    Class<Object> keyType = Object.class;
+    Class<Object> valueType = Object.class;
+    Weigher<Object, Object> weigher = null;
+    Long maximumWeight = null;
+    String expiry = null;
+    Duration expiryDuration = null;
+    for (Map.Entry<String, String> entry : byProperty.entrySet()) {
+      String key = keyOf.get(entry.getKey());
+      String value = entry.getValue();
+      switch (entry.getKey()) {
+        case "key-type":
+          keyType = type(source, key, value, Object.class, classLoader);
+          break;
+        case "value-type":
+          valueType = type(source, key, value, Object.class, classLoader);
+          break;
+        case "store-by-value":
+          config.setStoreByValue(bool(source, key, value));
+          break;
+        case "maximum-size":
+          config.maximumSize(count(source, key, value));
+          break;
+        case "maximum-weight":
+          maximumWeight = count(source, key, value);
+          break;
+        case "weigher":
+          weigher = instance(source, key, value, Weigher.class, classLoader);
+          break;
+        case "expiry":
+          expiry = value;
+          break;
+        case "expiry-duration":
+          expiryDuration = duration(source, key, value);
+          break;
+        case "read-through":
+          config.setReadThrough(bool(source, key, value));
+          break;
+        case "loader":
+          config.setCacheLoaderFactory(factory(source, key, value, CacheLoader.class, classLoader));
+          break;
+        case "write-through":
+          config.setWriteThrough(bool(source, key, value));
+          break;
+        case "writer":
+          config.setCacheWriterFactory(factory(source, key, value, CacheWriter.class, classLoader));
+          break;
+        case "statistics":
+          config.setStatisticsEnabled(bool(source, key, value));
+          break;
+        case "management":
+          config.setManagementEnabled(bool(source, key, value));
+          break;
+        case "per-entry-lifetimes":
+          config.perEntryLifetimes(bool(source, key, value));
+          break;
+        case "executor": {
+          Factory<Executor> executors = factory(source, key, value, Executor.class, classLoader);
+          try {
+            config.executor(requireNonNull(executors.create(), "the factory gave null"));
+          } catch (RuntimeException e) {
+            throw error(source, key, "an executor, but " + value + " could not make one: " + e);
+          }
+          break;
+        }
+        default:
+          throw new AssertionError(entry.getKey());
+      }
+    }
+    config.setTypes(keyType, valueType);
+    if (maximumWeight != null) {
+      if (weigher == null) {
+        throw error(source, keyOf.get("maximum-weight"), "a weigher as well (" + prefix(keyOf) + "weigher)");
+      }
+      config.maximumWeight(maximumWeight, weigher);
+    } else if (weigher != null) {
+      throw error(source, keyOf.get("weigher"), "maximum-weight as well");
+    }
+    applyExpiry(source, config, expiry, expiryDuration, keyOf, classLoader);
+    if (config.isReadThrough() && config.getCacheLoaderFactory() == null) {
+      throw error(source, keyOf.get("read-through"), "a loader as well (" + prefix(keyOf) + "loader)");
+    }
+    if (config.isWriteThrough() && config.getCacheWriterFactory() == null) {
+      throw error(source, keyOf.get("write-through"), "a writer as well (" + prefix(keyOf) + "writer)");
+    }
+    try {
+      config.validate();
+    } catch (IllegalArgumentException e) {
+      throw error(source, prefix(keyOf) + "*", e.getMessage());
+    }
+    return config;
+  }
+
+  private static void applyExpiry(String source, KeyedCacheConfiguration<Object, Object> config, String expiry,
+      Duration duration, Map<String, String> keyOf, ClassLoader classLoader) {
+    String kind = expiry == null ? "eternal" : expiry;
+    switch (kind) {
+      case "eternal":
+        if (duration != null) {
+          throw error(source, keyOf.get("expiry-duration"), "no duration for an eternal expiry (set "
+              + prefix(keyOf) + "expiry to created, accessed, modified or touched)");
+        }
+        config.setExpiryPolicyFactory(EternalExpiryPolicy.factoryOf());
+        return;
+      case "created":
+      case "accessed":
+      case "modified":
+      case "touched":
+        if (duration == null) {
+          throw error(source, keyOf.get("expiry"), "an expiry-duration as well (" + prefix(keyOf)
+              + "expiry-duration)");
+        }
+        config.setExpiryPolicyFactory(kind.equals("created") ? CreatedExpiryPolicy.factoryOf(duration)
+            : kind.equals("accessed") ? AccessedExpiryPolicy.factoryOf(duration)
+            : kind.equals("modified") ? ModifiedExpiryPolicy.factoryOf(duration)
+            : TouchedExpiryPolicy.factoryOf(duration));
+        return;
+      default:
+        if (duration != null) {
+          throw error(source, keyOf.get("expiry-duration"), "no duration for a custom expiry policy class");
+        }
+        config.setExpiryPolicyFactory(factory(source, keyOf.get("expiry"), kind, ExpiryPolicy.class, classLoader));
+    }
+  }
+
+  private static String prefix(Map<String, String> keyOf) {
+    String any = keyOf.values().iterator().next();
+    return any.substring(0, any.lastIndexOf('.') + 1);
+  }
+
+  private static boolean bool(String source, String key, String value) {
+    if (value.equals("true") || value.equals("false")) {
+      return Boolean.parseBoolean(value);
+    }
+    throw error(source, key, "true or false, not '" + value + "'");
+  }
+
+  private static long count(String source, String key, String value) {
+    try {
+      long count = Long.parseLong(value.replace("_", ""));
+      if (count >= 0) {
+        return count;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw error(source, key, "a whole number, 0 or more, not '" + value + "'");
+  }
+
+  static Duration duration(String source, String key, String value) {
+    long millis;
+    Matcher matcher = SHORT_DURATION.matcher(value.toLowerCase(Locale.ROOT));
+    try {
+      if (matcher.matches()) {
+        long amount = Long.parseLong(matcher.group(1));
+        switch (matcher.group(2)) {
+          case "ms":
+            millis = amount;
+            break;
+          case "s":
+            millis = TimeUnit.SECONDS.toMillis(amount);
+            break;
+          case "m":
+            millis = TimeUnit.MINUTES.toMillis(amount);
+            break;
+          case "h":
+            millis = TimeUnit.HOURS.toMillis(amount);
+            break;
+          default:
+            millis = TimeUnit.DAYS.toMillis(amount);
+        }
+      } else {
+        millis = java.time.Duration.parse(value).toMillis();
+      }
+    } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
+      millis = -1;
+    }
+    if (millis <= 0) {
+      throw error(source, key, "a positive duration such as 500ms, 30s, 10m, 1h, 2d or PT30S, not '" + value + "'");
+    }
+    return new Duration(TimeUnit.MILLISECONDS, millis);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> Class<T> type(String source, String key, String className, Class<?> required,
+      ClassLoader classLoader) {
+    Class<?> type;
+    try {
+      type = Class.forName(className, false, classLoader);
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw error(source, key, "a class that exists, but " + className + " was not found");
+    }
+    if (!required.isAssignableFrom(type)) {
+      throw error(source, key, "a class implementing " + required.getName() + ", but " + className + " is not one");
+    }
+    return (Class<T>) type;
+  }
+
+  private static <T> T instance(String source, String key, String className, Class<?> required,
+      ClassLoader classLoader) {
+    Class<T> type = type(source, key, className, required, classLoader);
+    try {
+      return type.getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw error(source, key, "a class with a public no-argument constructor, but " + className
+          + " could not be created: " + e);
+    }
+  }
+
+  /** A factory of {@code required}: from a class implementing it, or from a {@link Factory} class. */
+  @SuppressWarnings("unchecked")
+  private static <T> Factory<T> factory(String source, String key, String className, Class<?> required,
+      ClassLoader classLoader) {
+    Class<?> type = type(source, key, className, Object.class, classLoader);
+    if (Factory.class.isAssignableFrom(type)) {
+      return (Factory<T>) instance(source, key, className, Factory.class, classLoader);
+    }
+    if (!required.isAssignableFrom(type)) {
+      throw error(source, key, "the class name of a " + required.getName() + " or of a Factory of one, but "
+          + className + " is neither");
+    }
+    instance(source, key, className, required, classLoader); // fails now rather than when the cache is created
+    return FactoryBuilder.factoryOf((Class<T>) type);
+  }
+
+  private static String closest(String property) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String known : PROPERTIES.keySet()) {
+      int distance = distance(property, known);
+      if (distance < bestDistance) {
+        bestDistance = distance;
+        best = known;
+      }
+    }
+    return bestDistance <= 3 ? " (did you mean " + best + "?)" : "";
+  }
+
+  private static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+
+  private static CacheException error(String source, String key, String expected) {
+    return new CacheException("keyedcache configuration " + source + ": " + key + " — expected " + expected);
+  }
+
+  /** Where the settings came from. */
+  public String source() {
+    return source;
+  }
+
+  /** The caches the file names, by name, each with its settings. */
+  public Map<String, KeyedCacheConfiguration<Object, Object>> caches() {
+    return caches;
+  }
+
+  /** The settings for caches the file does not name, if it gives any. */
+  public Optional<KeyedCacheConfiguration<Object, Object>> defaults() {
+    return Optional.ofNullable(defaults);
+  }
+
+  /**
+   * The settings code's {@code createCache} gets for {@code given}: the file's (for a name it knows, else its
+   * defaults) as the base, and every setting the code gave (anything other than a fresh configuration's value)
+   * over it.
+   */
+  public <K, V> KeyedCacheConfiguration<K, V> overlay(String cacheName, KeyedCacheConfiguration<K, V> given) {
+    KeyedCacheConfiguration<Object, Object> base = caches.containsKey(cacheName) ? caches.get(cacheName) : defaults;
+    if (base == null) {
+      return given;
+    }
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    KeyedCacheConfiguration<K, V> merged = new KeyedCacheConfiguration<>((KeyedCacheConfiguration) base);
+    KeyedCacheConfiguration<K, V> fresh = new KeyedCacheConfiguration<>();
+    if (given.getKeyType() != fresh.getKeyType() || given.getValueType() != fresh.getValueType()) {
+      merged.setTypes(given.getKeyType(), given.getValueType());
+    }
+    if (given.isStoreByValue() != fresh.isStoreByValue()) {
+      merged.setStoreByValue(given.isStoreByValue());
+    }
+    if (given.isReadThrough() != fresh.isReadThrough()) {
+      merged.setReadThrough(given.isReadThrough());
+    }
+    if (given.isWriteThrough() != fresh.isWriteThrough()) {
+      merged.setWriteThrough(given.isWriteThrough());
+    }
+    if (given.isStatisticsEnabled() != fresh.isStatisticsEnabled()) {
+      merged.setStatisticsEnabled(given.isStatisticsEnabled());
+    }
+    if (given.isManagementEnabled() != fresh.isManagementEnabled()) {
+      merged.setManagementEnabled(given.isManagementEnabled());
+    }
+    if (given.getCacheLoaderFactory() != null) {
+      merged.setCacheLoaderFactory(given.getCacheLoaderFactory());
+    }
+    if (given.getCacheWriterFactory() != null) {
+      merged.setCacheWriterFactory(given.getCacheWriterFactory());
+    }
+    if (!given.getExpiryPolicyFactory().equals(fresh.getExpiryPolicyFactory())) {
+      merged.setExpiryPolicyFactory(given.getExpiryPolicyFactory());
+    }
+    for (javax.cache.configuration.CacheEntryListenerConfiguration<K, V> listener
+        : given.getCacheEntryListenerConfigurations()) {
+      merged.addCacheEntryListenerConfiguration(listener);
+    }
+    given.getMaximumSize().ifPresent(merged::maximumSize);
+    if (given.getMaximumWeight().isPresent()) {
+      merged.maximumWeight(given.getMaximumWeight().getAsLong(), given.getWeigher());
+    }
+    if (given.getExecutor() != null) {
+      merged.executor(given.getExecutor());
+    }
+    if (given.getTicker() != null) {
+      merged.ticker(given.getTicker());
+    }
+    if (given.isPerEntryLifetimes()) {
+      merged.perEntryLifetimes(true);
+    }
+    return merged;
+  }
+
+  /** Names of the caches in the file, for messages. */
+  List<String> names() {
+    return List.copyOf(caches.keySet());
+  }
+}

@@ -1,0 +1,272 @@
+package io.keyedcache.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.benmanes.caffeine.cache.Weigher;
+import io.keyedcache.provider.configuration.KeyedCacheConfiguration;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.configuration.Factory;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.Duration;
+import javax.cache.expiry.ExpiryPolicy;
+import javax.cache.integration.CacheLoader;
+import javax.cache.integration.CacheWriter;
+import javax.cache.spi.CachingProvider;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Cache settings from a properties file named by the manager's URI. */
+class ConfigurationFileTest {
+  private final CachingProvider provider = Caching.getCachingProvider(KeyedCachingProvider.class.getName());
+
+  @TempDir
+  Path folder;
+
+  private URI write(String name, String... lines) throws IOException {
+    Path file = folder.resolve(name);
+    Files.write(file, java.util.List.of(lines));
+    return file.toUri();
+  }
+
+  private CacheManager manager(URI uri) {
+    return provider.getCacheManager(uri, getClass().getClassLoader());
+  }
+
+  public static final class TestWeigher implements Weigher<Object, Object> {
+    @Override
+    public int weigh(Object key, Object value) {
+      return 1;
+    }
+  }
+
+  public static final class TestLoader implements CacheLoader<Object, Object> {
+    @Override
+    public Object load(Object key) {
+      return "loaded " + key;
+    }
+
+    @Override
+    public Map<Object, Object> loadAll(Iterable<?> keys) {
+      return Map.of();
+    }
+  }
+
+  public static final class TestWriterFactory implements Factory<CacheWriter<Object, Object>> {
+    @Override
+    public CacheWriter<Object, Object> create() {
+      return new CacheWriter<>() {
+        @Override
+        public void write(javax.cache.Cache.Entry<?, ?> entry) {}
+
+        @Override
+        public void writeAll(java.util.Collection<javax.cache.Cache.Entry<?, ?>> entries) {}
+
+        @Override
+        public void delete(Object key) {}
+
+        @Override
+        public void deleteAll(java.util.Collection<?> keys) {}
+      };
+    }
+  }
+
+  public static final class TestExecutor implements Executor {
+    @Override
+    public void execute(Runnable command) {
+      command.run();
+    }
+  }
+
+  public static final class TenSecondsPolicy implements ExpiryPolicy {
+    @Override
+    public Duration getExpiryForCreation() {
+      return new Duration(TimeUnit.SECONDS, 10);
+    }
+
+    @Override
+    public Duration getExpiryForAccess() {
+      return null;
+    }
+
+    @Override
+    public Duration getExpiryForUpdate() {
+      return null;
+    }
+  }
+
+  @Test
+  void everyPropertyReachesTheCache() throws Exception {
+    URI uri = write("all.properties",
+        "caches.all.key-type = java.lang.String",
+        "caches.all.value-type = java.lang.Object",
+        "caches.all.store-by-value = false",
+        "caches.all.maximum-weight = 1000",
+        "caches.all.weigher = " + TestWeigher.class.getName(),
+        "caches.all.expiry = accessed",
+        "caches.all.expiry-duration = 90s",
+        "caches.all.read-through = true",
+        "caches.all.loader = " + TestLoader.class.getName(),
+        "caches.all.write-through = true",
+        "caches.all.writer = " + TestWriterFactory.class.getName(),
+        "caches.all.statistics = true",
+        "caches.all.management = true",
+        "caches.all.per-entry-lifetimes = true",
+        "caches.all.executor = " + TestExecutor.class.getName(),
+        "caches.custom.expiry = " + TenSecondsPolicy.class.getName(),
+        "caches.sized.maximum-size = 1_000",
+        "caches.sized.expiry = touched",
+        "caches.sized.expiry-duration = PT1H");
+    CacheManager manager = manager(uri);
+    try {
+      assertThat(manager.getCacheNames()).containsExactlyInAnyOrder("all", "custom", "sized");
+      Cache<String, Object> all = manager.getCache("all", String.class, Object.class);
+      KeyedCacheConfiguration<?, ?> config = all.getConfiguration(KeyedCacheConfiguration.class);
+      assertThat(config.isStoreByValue()).isFalse();
+      assertThat(config.getMaximumWeight()).hasValue(1000);
+      assertThat(config.getWeigher()).isInstanceOf(TestWeigher.class);
+      assertThat(config.getExpiryPolicyFactory().create().getExpiryForAccess())
+          .isEqualTo(new Duration(TimeUnit.MILLISECONDS, 90_000));
+      assertThat(config.isReadThrough()).isTrue();
+      assertThat(config.isWriteThrough()).isTrue();
+      assertThat(config.isStatisticsEnabled()).isTrue();
+      assertThat(config.isManagementEnabled()).isTrue();
+      assertThat(config.isPerEntryLifetimes()).isTrue();
+      assertThat(config.getExecutor()).isInstanceOf(TestExecutor.class);
+      assertThat(all.get("k")).as("read-through with the file's loader").isEqualTo("loaded k");
+      assertThat(ManagementFactory.getPlatformMBeanServer().isRegistered(new ObjectName(
+          "javax.cache:type=CacheStatistics,CacheManager=" + uri.toString().replaceAll("[:=,]", ".") + ",Cache=all")))
+          .isTrue();
+
+      Cache<Object, Object> custom = manager.getCache("custom");
+      assertThat(custom.getConfiguration(KeyedCacheConfiguration.class).getExpiryPolicyFactory().create())
+          .isInstanceOf(TenSecondsPolicy.class);
+      KeyedCacheConfiguration<?, ?> sized = manager.getCache("sized").getConfiguration(KeyedCacheConfiguration.class);
+      assertThat(sized.getMaximumSize()).hasValue(1000);
+      assertThat(sized.getExpiryPolicyFactory().create().getExpiryForUpdate())
+          .isEqualTo(new Duration(TimeUnit.MILLISECONDS, 3_600_000));
+    } finally {
+      manager.close();
+    }
+  }
+
+  @Test
+  void aClasspathFileWithDefaultsAndDottedNames() {
+    CacheManager manager = manager(URI.create("classpath:keyedcache-test.properties"));
+    try {
+      assertThat(manager.getCacheNames()).containsExactlyInAnyOrder("products", "com.shop.Product");
+      Cache<String, Integer> products = manager.getCache("products", String.class, Integer.class);
+      assertThat(products.getConfiguration(KeyedCacheConfiguration.class).getMaximumSize()).hasValue(100);
+      assertThat(manager.getCache("com.shop.Product").getConfiguration(KeyedCacheConfiguration.class)
+          .isStoreByValue()).isFalse();
+
+      // A cache the file does not name takes the defaults; what the code sets wins.
+      Cache<String, String> other = manager.createCache("other",
+          new MutableConfiguration<String, String>().setStatisticsEnabled(true));
+      KeyedCacheConfiguration<?, ?> otherConfig = other.getConfiguration(KeyedCacheConfiguration.class);
+      assertThat(otherConfig.getMaximumSize()).hasValue(50);
+      assertThat(otherConfig.isStatisticsEnabled()).isTrue();
+    } finally {
+      manager.close();
+    }
+  }
+
+  @Test
+  void codeCreatingACacheTheFileNamesGetsTheFileAsBase() throws Exception {
+    URI uri = write("base.properties", "caches.shared.maximum-size = 10", "caches.shared.statistics = true");
+    CacheManager manager = manager(uri);
+    try {
+      Cache<String, String> shared = manager.createCache("shared",
+          new MutableConfiguration<String, String>().setTypes(String.class, String.class).setStoreByValue(false));
+      KeyedCacheConfiguration<?, ?> config = shared.getConfiguration(KeyedCacheConfiguration.class);
+      assertThat(config.getMaximumSize()).as("from the file").hasValue(10);
+      assertThat(config.isStatisticsEnabled()).as("from the file").isTrue();
+      assertThat(config.isStoreByValue()).as("from the code").isFalse();
+      assertThat(config.getKeyType()).isEqualTo(String.class);
+      assertThatThrownBy(() -> manager.createCache("shared", new MutableConfiguration<>()))
+          .isInstanceOf(CacheException.class).hasMessageContaining("already exists");
+    } finally {
+      manager.close();
+    }
+  }
+
+  private void assertRefused(String why, String expectedInMessage, String... lines) throws IOException {
+    URI uri = write("bad-" + Integer.toHexString(why.hashCode()) + ".properties", lines);
+    assertThatThrownBy(() -> manager(uri)).as(why)
+        .isInstanceOf(CacheException.class)
+        .hasMessageContaining(uri.toString())
+        .hasMessageContaining(expectedInMessage);
+    // Nothing half-made: the same URI fails again rather than returning a registered manager.
+    assertThatThrownBy(() -> manager(uri)).as(why + ", again").isInstanceOf(CacheException.class);
+  }
+
+  @Test
+  void everyKindOfMistakeIsNamed() throws Exception {
+    assertRefused("unknown key form", "products.size", "products.size = 10");
+    assertRefused("misspelt property", "did you mean maximum-size?", "caches.products.maximum-sise = 10");
+    assertRefused("bad number", "caches.products.maximum-size", "caches.products.maximum-size = ten");
+    assertRefused("negative number", "0 or more", "caches.products.maximum-size = -1");
+    assertRefused("bad boolean", "true or false", "caches.products.statistics = yes");
+    assertRefused("bad duration", "caches.products.expiry-duration",
+        "caches.products.expiry = created", "caches.products.expiry-duration = 10 minutes");
+    assertRefused("zero duration", "positive duration",
+        "caches.products.expiry = created", "caches.products.expiry-duration = 0s");
+    assertRefused("named expiry without a duration", "expiry-duration as well", "caches.products.expiry = created");
+    assertRefused("missing class", "com.example.Nope was not found", "caches.products.loader = com.example.Nope");
+    assertRefused("class of the wrong type", "java.lang.String is neither", "caches.products.loader = java.lang.String");
+    assertRefused("weight without weigher", "a weigher as well", "caches.products.maximum-weight = 10");
+    assertRefused("read-through without loader", "a loader as well", "caches.products.read-through = true");
+    assertRefused("executor factory that fails", "no executor today",
+        "caches.products.executor = " + ExplodingExecutorFactory.class.getName());
+    assertRefused("size and weight", "not both", "caches.products.maximum-size = 10",
+        "caches.products.maximum-weight = 10", "caches.products.weigher = " + TestWeigher.class.getName());
+  }
+
+  @Test
+  void aUriThatNamesNoReadableFileIsRefused() {
+    assertThatThrownBy(() -> manager(folder.resolve("missing.properties").toUri()))
+        .isInstanceOf(CacheException.class).hasMessageContaining("missing.properties");
+    assertThatThrownBy(() -> manager(URI.create("classpath:no/such.properties")))
+        .isInstanceOf(CacheException.class).hasMessageContaining("no/such.properties");
+    assertThatThrownBy(() -> manager(URI.create("https://example.com/caches.properties")))
+        .isInstanceOf(CacheException.class).hasMessageContaining("https");
+  }
+
+  @Test
+  void aFailingCacheLeavesNoCacheOrBeanBehind() throws Exception {
+    URI uri = write("half.properties",
+        "caches.a.management = true",
+        "caches.b.loader = " + ExplodingLoaderFactory.class.getName());
+    assertThatThrownBy(() -> manager(uri)).isInstanceOf(CacheException.class)
+        .hasMessageContaining("cache 'b'").hasMessageContaining("no loader today");
+    assertThat(ManagementFactory.getPlatformMBeanServer().queryNames(
+        new ObjectName("javax.cache:type=CacheConfiguration,*"), null))
+        .noneMatch(name -> name.toString().contains("half.properties"));
+  }
+
+  public static final class ExplodingLoaderFactory implements Factory<CacheLoader<Object, Object>> {
+    @Override
+    public CacheLoader<Object, Object> create() {
+      throw new IllegalStateException("no loader today");
+    }
+  }
+
+  public static final class ExplodingExecutorFactory implements Factory<Executor> {
+    @Override
+    public Executor create() {
+      throw new IllegalStateException("no executor today");
+    }
+  }
+}
