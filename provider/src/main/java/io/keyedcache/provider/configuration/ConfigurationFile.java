@@ -133,6 +133,10 @@ public final class ConfigurationFile {
     if ("file".equals(scheme)) {
       return Files.newInputStream(Paths.get(uri));
     }
+    if ("jar".equals(scheme)) {
+      // What a class loader's resource URL becomes when frameworks (Hibernate) resolve a resource name first.
+      return uri.toURL().openStream();
+    }
     if (scheme == null) {
       Path path = Paths.get(uri.getPath());
       if (!Files.isReadable(path)) {
@@ -140,7 +144,7 @@ public final class ConfigurationFile {
       }
       return Files.newInputStream(path);
     }
-    throw new IOException("keyedcache reads its configuration from classpath:, file: or a plain path, and a"
+    throw new IOException("keyedcache reads its configuration from classpath:, file:, jar: or a plain path, and a"
         + " keyedcache:<name> URI names a manager without a file; the scheme " + scheme + " is none of these");
   }
 
