@@ -102,9 +102,11 @@ public final class KeyedCacheManager implements CacheManager {
     KeyedCacheConfiguration<K, V> copy = copyOf(configuration);
     if (file != null) {
       copy = file.overlay(cacheName, copy);
-      replaceFileCache(cacheName);
     }
     copy.validate();
+    if (file != null) {
+      replaceFileCache(cacheName);
+    }
     KeyedCacheConfiguration<K, V> settings = copy;
     CaffeineJCache<?, ?> created = caches.compute(cacheName, (name, existing) -> {
       if (existing != null) {

@@ -202,6 +202,23 @@ class ConfigurationFileTest {
     }
   }
 
+  @Test
+  void invalidCodeSettingsLeaveTheFilesCacheInPlace() throws Exception {
+    URI uri = write("keep.properties", "caches.kept.maximum-weight = 10",
+        "caches.kept.weigher = " + TestWeigher.class.getName());
+    CacheManager manager = manager(uri);
+    try {
+      Cache<Object, Object> kept = manager.getCache("kept");
+      kept.put("k", "v");
+      assertThatThrownBy(() -> manager.createCache("kept", new KeyedCacheConfiguration<>().maximumSize(5)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not both");
+      assertThat(manager.getCache("kept")).isSameAs(kept);
+      assertThat(kept.get("k")).isEqualTo("v");
+    } finally {
+      manager.close();
+    }
+  }
+
   private void assertRefused(String why, String expectedInMessage, String... lines) throws IOException {
     URI uri = write("bad-" + Integer.toHexString(why.hashCode()) + ".properties", lines);
     assertThatThrownBy(() -> manager(uri)).as(why)

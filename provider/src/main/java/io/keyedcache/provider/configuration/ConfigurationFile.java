@@ -16,7 +16,6 @@ import java.nio.file.Paths;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -519,10 +518,5 @@ public final class ConfigurationFile {
       merged.perEntryLifetimes(true);
     }
     return merged;
-  }
-
-  /** Names of the caches in the file, for messages. */
-  List<String> names() {
-    return List.copyOf(caches.keySet());
   }
 }
