@@ -31,6 +31,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +43,7 @@ import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.Configuration;
+import javax.cache.integration.CacheLoaderException;
 import javax.cache.integration.CacheWriterException;
 import javax.cache.integration.CompletionListener;
 import javax.cache.management.CacheMXBean;
@@ -81,6 +85,10 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
   private final Class<?> keyType;
   private final Class<?> valueType;
   private final CacheMXBean configurationBean;
+  /** Read-through loads under way, so that concurrent misses of one key share one load. */
+  private final ConcurrentHashMap<K, CompletableFuture<V>> loading = new ConcurrentHashMap<>();
+  /** The load the current thread is running, if any: its loader asking for the same key would wait forever. */
+  private final ThreadLocal<CompletableFuture<V>> loadingThread = new ThreadLocal<>();
   /** For {@link #upsert}: the lifetime comes from the expiry policy. */
   private static final long ASK_POLICY = Long.MIN_VALUE;
   /** The CacheKey keys, when the key type admits them; {@code null} otherwise. */
@@ -215,9 +223,61 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
     }
   }
 
-  /** Loads an absent key under read-through and stores it unless a value appeared meanwhile. */
+  /**
+   * Loads an absent key under read-through, once however many threads miss it at the same time: the first
+   * loads (outside every lock of the store), the others wait for its value or its exception, as Caffeine's
+   * AsyncCache does with its futures.
+   */
   private V loadAndStore(K key) {
-    V loaded = loader.load(key);
+    CompletableFuture<V> mine = new CompletableFuture<>();
+    CompletableFuture<V> running = loading.putIfAbsent(key, mine);
+    if (running != null) {
+      return copier.copy(awaitLoad(key, running));
+    }
+    try {
+      V value = loadAndStoreOnce(key);
+      mine.complete(value);
+      return value;
+    } catch (RuntimeException | Error e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      loading.remove(key, mine);
+    }
+  }
+
+  private V awaitLoad(K key, CompletableFuture<V> running) {
+    if (loadingThread.get() == running) {
+      throw new CacheLoaderException("The cache loader of cache '" + name + "' asked for the key " + key
+          + " it is loading");
+    }
+    try {
+      return running.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      if (cause instanceof Error) {
+        throw (Error) cause;
+      }
+      throw new CacheLoaderException(cause);
+    }
+  }
+
+  private V loadAndStoreOnce(K key) {
+    V loaded;
+    CompletableFuture<V> outer = loadingThread.get();
+    loadingThread.set(loading.get(key));
+    try {
+      loaded = loader.load(key);
+    } finally {
+      if (outer == null) {
+        loadingThread.remove();
+      } else {
+        loadingThread.set(outer);
+      }
+    }
     if (loaded == null) {
       return null;
     }
