@@ -6,9 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -27,7 +24,7 @@ public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
   private final LongAdder computations = new LongAdder();
-  private final ConcurrentHashMap<CacheKey, Flight> inFlight = new ConcurrentHashMap<>();
+  private final SingleFlight<CacheKey, V> flights = new SingleFlight<>();
   private volatile boolean enabled = true;
 
   protected AbstractKeyedCache() {}
@@ -193,16 +190,7 @@ public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
       return cached;
     }
     misses.increment();
-    Flight mine = new Flight();
-    Flight running = inFlight.putIfAbsent(key, mine);
-    if (running != null) {
-      if (running.owner == Thread.currentThread()) {
-        throw new IllegalStateException("The cached function under " + key
-            + " called itself with the same arguments while computing them");
-      }
-      return running.await();
-    }
-    try {
+    return flights.compute(key, () -> {
       // Another caller may have stored the value between our lookup and our registration.
       V stored = lookup(key);
       if (stored == null) {
@@ -212,34 +200,9 @@ public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
           store(key, stored, timeToLive);
         }
       }
-      mine.complete(stored);
       return stored;
-    } catch (RuntimeException | Error e) {
-      mine.completeExceptionally(e);
-      throw e;
-    } finally {
-      inFlight.remove(key, mine);
-    }
-  }
-
-  /** One computation under way, and the thread running it. */
-  private final class Flight extends CompletableFuture<V> {
-    final Thread owner = Thread.currentThread();
-
-    V await() {
-      try {
-        return join();
-      } catch (CompletionException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof RuntimeException) {
-          throw (RuntimeException) cause;
-        }
-        if (cause instanceof Error) {
-          throw (Error) cause;
-        }
-        throw e;
-      }
-    }
+    }, k -> new IllegalStateException("The cached function under " + k
+        + " called itself with the same arguments while computing them"));
   }
 
   // ------------------------------------------------------------------------------------------ statistics, switch

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.keyedcache.CacheKey;
 import io.keyedcache.KeyedCache;
+import io.keyedcache.SingleFlight;
 import io.keyedcache.provider.configuration.KeyedCacheConfiguration;
 import io.keyedcache.provider.copy.Copier;
 import io.keyedcache.provider.event.EventBatch;
@@ -31,9 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
@@ -86,9 +84,7 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
   private final Class<?> valueType;
   private final CacheMXBean configurationBean;
   /** Read-through loads under way, so that concurrent misses of one key share one load. */
-  private final ConcurrentHashMap<K, CompletableFuture<V>> loading = new ConcurrentHashMap<>();
-  /** The load the current thread is running, if any: its loader asking for the same key would wait forever. */
-  private final ThreadLocal<CompletableFuture<V>> loadingThread = new ThreadLocal<>();
+  private final SingleFlight<K, V> loads = new SingleFlight<>();
   /** For {@link #upsert}: the lifetime comes from the expiry policy. */
   private static final long ASK_POLICY = Long.MIN_VALUE;
   /** The CacheKey keys, when the key type admits them; {@code null} otherwise. */
@@ -229,55 +225,15 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
    * AsyncCache does with its futures.
    */
   private V loadAndStore(K key) {
-    CompletableFuture<V> mine = new CompletableFuture<>();
-    CompletableFuture<V> running = loading.putIfAbsent(key, mine);
-    if (running != null) {
-      return copier.copy(awaitLoad(key, running));
-    }
-    try {
-      V value = loadAndStoreOnce(key);
-      mine.complete(value);
-      return value;
-    } catch (RuntimeException | Error e) {
-      mine.completeExceptionally(e);
-      throw e;
-    } finally {
-      loading.remove(key, mine);
-    }
+    V value = loads.compute(key, () -> loadAndStoreOnce(key), k -> new CacheLoaderException(
+        "The cache loader of cache '" + name + "' asked for the key " + k + " it is loading"));
+    // Each caller gets its own copy: the waiters share the one value the load produced.
+    return copier.copy(value);
   }
 
-  private V awaitLoad(K key, CompletableFuture<V> running) {
-    if (loadingThread.get() == running) {
-      throw new CacheLoaderException("The cache loader of cache '" + name + "' asked for the key " + key
-          + " it is loading");
-    }
-    try {
-      return running.join();
-    } catch (CompletionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException) {
-        throw (RuntimeException) cause;
-      }
-      if (cause instanceof Error) {
-        throw (Error) cause;
-      }
-      throw new CacheLoaderException(cause);
-    }
-  }
-
+  /** The loaded value, or the value another writer stored meanwhile; not copied out. */
   private V loadAndStoreOnce(K key) {
-    V loaded;
-    CompletableFuture<V> outer = loadingThread.get();
-    loadingThread.set(loading.get(key));
-    try {
-      loaded = loader.load(key);
-    } finally {
-      if (outer == null) {
-        loadingThread.remove();
-      } else {
-        loadingThread.set(outer);
-      }
-    }
+    V loaded = loader.load(key);
     if (loaded == null) {
       return null;
     }
@@ -305,7 +261,7 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
     dispatch(batch);
     @SuppressWarnings("unchecked")
     V winner = (V) present[0];
-    return winner == null ? loaded : copier.copy(winner);
+    return winner == null ? loaded : winner;
   }
 
   @Override

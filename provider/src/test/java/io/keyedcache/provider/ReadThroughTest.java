@@ -5,14 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import javax.cache.Cache;
@@ -53,29 +47,6 @@ class ReadThroughTest {
         .setCacheLoaderFactory(FactoryBuilder.factoryOf(HookLoader.class)).setReadThrough(true));
   }
 
-  private static List<Object> concurrently(int threads, java.util.concurrent.Callable<Object> task)
-      throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<Object>> futures = new ArrayList<>();
-      for (int i = 0; i < threads; i++) {
-        futures.add(pool.submit(() -> {
-          go.await();
-          return task.call();
-        }));
-      }
-      go.countDown();
-      List<Object> results = new ArrayList<>();
-      for (Future<Object> future : futures) {
-        results.add(future.get(30, TimeUnit.SECONDS));
-      }
-      return results;
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
   @Test
   void concurrentMissesShareOneLoad() throws Exception {
     AtomicInteger loads = new AtomicInteger();
@@ -85,7 +56,7 @@ class ReadThroughTest {
       return "loaded " + key;
     };
     Cache<String, String> cache = cache("shared");
-    List<Object> results = concurrently(16, () -> cache.get("k"));
+    List<Object> results = KeyedCacheContract.runConcurrently(16, () -> cache.get("k"));
     assertThat(results).hasSize(16).containsOnly("loaded k");
     assertThat(loads).hasValue(1);
   }
@@ -99,7 +70,7 @@ class ReadThroughTest {
       throw new IllegalStateException("database down");
     };
     Cache<String, String> cache = cache("failing");
-    List<Object> outcomes = concurrently(16, () -> {
+    List<Object> outcomes = KeyedCacheContract.runConcurrently(16, () -> {
       try {
         return cache.get("k");
       } catch (CacheLoaderException e) {
