@@ -190,18 +190,10 @@ public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
       return cached;
     }
     misses.increment();
-    return flights.compute(key, () -> {
-      // Another caller may have stored the value between our lookup and our registration.
-      V stored = lookup(key);
-      if (stored == null) {
-        computations.increment();
-        stored = compute.get();
-        if (stored != null) {
-          store(key, stored, timeToLive);
-        }
-      }
-      return stored;
-    }, k -> new IllegalStateException("The cached function under " + k
+    return flights.computeAndStore(key, () -> lookup(key), () -> {
+      computations.increment();
+      return compute.get();
+    }, value -> store(key, value, timeToLive), k -> new IllegalStateException("The cached function under " + k
         + " called itself with the same arguments while computing them"));
   }
 

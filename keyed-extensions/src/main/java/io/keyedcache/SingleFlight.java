@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -13,6 +14,9 @@ import java.util.function.Supplier;
  * value or its exception. Computations run outside every lock (the map only holds a future per key), and a
  * computation that asks for its own key on its own thread fails fast instead of waiting for itself. Used by the
  * cached functions of {@link AbstractKeyedCache} and by the provider's read-through; thread-safe.
+ *
+ * <p>Waiting is not interruptible: an interrupted waiter keeps waiting for the value (which the other waiters
+ * need too), and returns with its interrupt status still set.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -27,17 +31,64 @@ public final class SingleFlight<K, V> {
    * @throws RuntimeException the computation's own exception, for its caller and every waiter
    */
   public V compute(K key, Supplier<? extends V> compute, Function<? super K, ? extends RuntimeException> recursion) {
+    return run(key, () -> null, compute, null, recursion);
+  }
+
+  /**
+   * For a caller that has just missed {@code key} in a store: the value stored meanwhile, or the value
+   * {@code compute} gives, stored with {@code store}, once for all callers that arrive while it runs. A caller
+   * that arrives while the value is being stored looks the store up again after it, instead of taking that value:
+   * a removal may have come between the store and its own miss, and then it computes again, as a call that
+   * followed the removal must.
+   *
+   * @param lookup the value in the store, or {@code null}
+   * @param store stores a computed value that is not {@code null}
+   * @param recursion makes the exception for a computation that asks for its own key on its own thread
+   * @throws RuntimeException the computation's own exception, for its caller and every waiter
+   */
+  public V computeAndStore(K key, Supplier<? extends V> lookup, Supplier<? extends V> compute,
+      Consumer<? super V> store, Function<? super K, ? extends RuntimeException> recursion) {
+    return run(key, lookup, compute, requireNonNull(store, "store"), recursion);
+  }
+
+  private V run(K key, Supplier<? extends V> lookup, Supplier<? extends V> compute, Consumer<? super V> store,
+      Function<? super K, ? extends RuntimeException> recursion) {
     requireNonNull(key, "key");
-    Flight<V> mine = new Flight<>();
-    Flight<V> running = inFlight.putIfAbsent(key, mine);
-    if (running != null) {
+    while (true) {
+      Flight<V> mine = new Flight<>();
+      Flight<V> running = inFlight.putIfAbsent(key, mine);
+      if (running == null) {
+        return fly(key, mine, lookup, compute, store);
+      }
       if (running.owner == Thread.currentThread()) {
         throw recursion.apply(key);
       }
-      return running.await();
+      // Read after the caller's miss: if the flight had not begun to store then, our miss came before its store.
+      boolean storing = running.storing;
+      V value = running.await();
+      if (!storing) {
+        return value;
+      }
+      V current = lookup.get();
+      if (current != null) {
+        return current;
+      }
+      inFlight.remove(key, running);
     }
+  }
+
+  private V fly(K key, Flight<V> mine, Supplier<? extends V> lookup, Supplier<? extends V> compute,
+      Consumer<? super V> store) {
     try {
-      V value = compute.get();
+      // Another caller may have stored the value between our caller's miss and our registration.
+      V value = lookup.get();
+      if (value == null) {
+        value = compute.get();
+        if (value != null && store != null) {
+          mine.storing = true;
+          store.accept(value);
+        }
+      }
       mine.complete(value);
       return value;
     } catch (RuntimeException | Error e) {
@@ -48,9 +99,10 @@ public final class SingleFlight<K, V> {
     }
   }
 
-  /** One computation under way, and the thread running it. */
+  /** One computation under way, the thread running it, and whether it has begun to store its value. */
   private static final class Flight<V> extends CompletableFuture<V> {
     final Thread owner = Thread.currentThread();
+    volatile boolean storing;
 
     V await() {
       try {
