@@ -34,6 +34,7 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import javax.cache.Cache;
@@ -184,6 +185,10 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
   private V getCounted(K key) {
     requireOpen();
     requireNonNull(key, "key must not be null");
+    return getCounted(key, readThrough);
+  }
+
+  private V getCounted(K key, boolean load) {
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0L;
     V value = read(key);
@@ -196,7 +201,7 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
       if (stats) {
         statistics.recordMisses(1);
       }
-      if (readThrough) {
+      if (load) {
         value = loadAndStore(key);
       }
     }
@@ -234,9 +239,11 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
   /** The loaded value, or the value another writer stored meanwhile; not copied out. */
   private V loadAndStoreOnce(K key) {
     V loaded = loader.load(key);
-    if (loaded == null) {
-      return null;
-    }
+    return loaded == null ? null : storeLoadedIfAbsent(key, loaded);
+  }
+
+  /** Stores a loaded value unless the key has one; returns the value the key has now (not copied out). */
+  private V storeLoadedIfAbsent(K key, V loaded) {
     checkTypes(key, loaded);
     K storedKey = copier.copy(key);
     V storedValue = copier.copy(loaded);
@@ -264,15 +271,37 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
     return winner == null ? loaded : winner;
   }
 
+  /**
+   * Reads each key; under read-through the missing keys are loaded with one {@code loadAll} call. A failing
+   * {@code loadAll} stores nothing and throws {@link CacheLoaderException}; a cache closed by another thread
+   * while it loads stores nothing and throws {@link IllegalStateException}. The loads of {@code getAll} are not
+   * shared with concurrent single {@code get}s of the same keys.
+   */
   @Override
   public Map<K, V> getAll(Set<? extends K> keys) {
     requireOpen();
     requireKeys(keys);
     Map<K, V> result = new LinkedHashMap<>(Math.max(4, keys.size() * 2));
+    List<K> missing = readThrough ? new ArrayList<>() : null;
     for (K key : keys) {
-      V value = get(key);
+      V value = getCounted(key, false);
       if (value != null) {
         result.put(key, value);
+      } else if (missing != null) {
+        missing.add(key);
+      }
+    }
+    if (missing != null && !missing.isEmpty()) {
+      Map<K, V> loaded = loader.loadAll(missing);
+      // closed by another thread while the loader ran: say so rather than store into a closed cache
+      requireOpen();
+      if (loaded != null) {
+        for (K key : missing) {
+          V value = loaded.get(key);
+          if (value != null) {
+            result.put(key, copier.copy(storeLoadedIfAbsent(key, value)));
+          }
+        }
       }
     }
     return result;
@@ -296,7 +325,7 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
       return;
     }
     List<K> requested = new ArrayList<>(keys);
-    executor.execute(() -> {
+    Runnable task = () -> {
       try {
         List<K> toLoad = new ArrayList<>(requested.size());
         for (K key : requested) {
@@ -320,7 +349,18 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
           completionListener.onException(e);
         }
       }
-    });
+    };
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      // Reported where a failed load is reported, so that a caller waiting on its listener is not left waiting.
+      CacheException rejected = new CacheException("Cache '" + name + "': its executor "
+          + executor.getClass().getName() + " rejected the loadAll task; nothing was loaded", e);
+      if (completionListener == null) {
+        throw rejected;
+      }
+      completionListener.onException(rejected);
+    }
   }
 
   /** Stores a loaded value: not written through and not counted as a put, as the spec says of loads. */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.Factory;
@@ -118,9 +119,14 @@ final class Registration<K, V> {
     if (draining.compareAndSet(false, true)) {
       try {
         executor.execute(this::drain);
-      } catch (RuntimeException e) {
-        draining.set(false);
-        throw e;
+      } catch (RejectedExecutionException e) {
+        // The mutation is done and its caller must not be told it failed; the events are delivered here instead,
+        // still one drain at a time and in order, and the rejection is logged.
+        System.getLogger(Registration.class.getName()).log(System.Logger.Level.WARNING,
+            "The cache's executor " + executor.getClass().getName() + " rejected the delivery of events to the "
+            + "asynchronous listener " + listener.getClass().getName() + "; delivering them on the calling thread",
+            e);
+        drain();
       }
     }
   }
