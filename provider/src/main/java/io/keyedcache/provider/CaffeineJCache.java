@@ -113,7 +113,8 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
     this.configuration = configuration;
     this.executor = configuration.getExecutor() == null ? ForkJoinPool.commonPool() : configuration.getExecutor();
     this.copier = configuration.isStoreByValue() ? Copier.serializing(manager.getClassLoader()) : Copier.identity();
-    this.expiry = new ExpiryDecisions(configuration.getExpiryPolicyFactory().create());
+    this.expiry = new ExpiryDecisions(requireNonNull(configuration.getExpiryPolicyFactory().create(),
+        () -> "The expiry policy factory of cache '" + name + "' returned null"));
     this.variableExpiry = !expiry.isEternal() || configuration.isPerEntryLifetimes();
     this.loader = configuration.getCacheLoaderFactory() == null
         ? null : new Loader<>(configuration.getCacheLoaderFactory().create());

@@ -1,23 +1,24 @@
 package io.keyedcache.provider.event;
 
-import java.util.ArrayList;
-import java.util.List;
 import javax.cache.event.CacheEntryListenerException;
 import javax.cache.event.EventType;
 
 /**
  * The events of one cache operation. Methods that record an event are called while the operation holds the
- * entry's lock (asynchronous listeners are queued then, so one key's events keep their order);
- * {@link #dispatch()} is called after the lock is released and runs the synchronous listeners on the caller.
+ * entry's lock, and queue the event there for every listener: so one key's events keep the order in which its
+ * changes were made, for synchronous and asynchronous listeners alike. {@link #dispatch()} is called after the
+ * lock is released and returns once the synchronous listeners have had this operation's events.
  */
 public final class EventBatch<K, V> {
-  private record Delivery<K, V>(Registration<K, V> registration, EntryEvent<K, V> event) {}
-
   private final EventDispatcher<K, V> dispatcher;
-  private List<Delivery<K, V>> synchronous;
+  /** Whether a caller waits for these events; the store's own expiries have none. */
+  private final boolean attended;
+  private boolean synchronous;
+  private volatile CacheEntryListenerException failure;
 
-  EventBatch(EventDispatcher<K, V> dispatcher) {
+  EventBatch(EventDispatcher<K, V> dispatcher, boolean attended) {
     this.dispatcher = dispatcher;
+    this.attended = attended;
   }
 
   public void created(K key, V value) {
@@ -44,37 +45,38 @@ public final class EventBatch<K, V> {
       }
       EntryEvent<K, V> event = new EntryEvent<>(dispatcher.source(), type, key, value, oldValue, hasOld);
       if (registration.isSynchronous()) {
-        if (synchronous == null) {
-          synchronous = new ArrayList<>(2);
-        }
-        synchronous.add(new Delivery<>(registration, event));
+        synchronous = true;
+        dispatcher.queueSynchronous(registration, event, this);
       } else {
         registration.enqueue(event);
       }
     }
   }
 
+  /** Records the first failure of a synchronous listener on one of this operation's events. */
+  void failed(CacheEntryListenerException e) {
+    if (!attended) {
+      // Expiry happens on whichever thread notices it; no operation of a caller's failed.
+      System.getLogger(EventDispatcher.class.getName()).log(System.Logger.Level.WARNING,
+          "Cache entry listener failed on an expiry", e);
+    } else if (failure == null) {
+      failure = e;
+    }
+  }
+
   /**
-   * Runs the synchronous listeners in order. Every listener gets its events even if one fails; the first
-   * failure is then thrown.
+   * Returns when the synchronous listeners have had this operation's events (delivered by this thread, or by
+   * another one that was delivering the events queued before them). Every listener gets its events even if one
+   * fails; the first failure is then thrown.
    */
   public void dispatch() {
-    if (synchronous == null) {
+    if (!synchronous) {
       return;
     }
-    CacheEntryListenerException failure = null;
-    for (Delivery<K, V> delivery : synchronous) {
-      try {
-        delivery.registration().deliver(delivery.event());
-      } catch (CacheEntryListenerException e) {
-        if (failure == null) {
-          failure = e;
-        }
-      }
-    }
-    synchronous = null;
-    if (failure != null) {
-      throw failure;
+    dispatcher.deliverQueued(true);
+    CacheEntryListenerException first = failure;
+    if (first != null) {
+      throw first;
     }
   }
 }

@@ -2,9 +2,11 @@ package io.keyedcache.provider.event;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.cache.Cache;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.event.CacheEntryListenerException;
@@ -13,15 +15,24 @@ import javax.cache.event.EventType;
 /**
  * The cache entry listeners of one cache and the delivery of events to them.
  *
- * <p>An operation that changes entries collects its events in an {@link EventBatch} while it holds the entry's
- * lock: asynchronous listeners get them queued there, so they see one key's events in order; synchronous
- * listeners get them on the caller's thread when the operation has finished, before it returns.
+ * <p>An operation that changes entries records its events in an {@link EventBatch} while it holds the entry's
+ * lock, and they are queued there: asynchronous listeners on their registration's queue, synchronous ones on this
+ * dispatcher's, so that both see one key's events in the order its changes were made. Synchronous events are
+ * delivered from that queue, in order, by one thread at a time (a listener that changes the cache delivers its
+ * own events before it returns), after the entry's lock is released; the operation returns once its events
+ * have been delivered.
  */
 public final class EventDispatcher<K, V> {
   private final Cache<K, V> source;
   private final Executor executor;
   private final List<Registration<K, V>> registrations = new CopyOnWriteArrayList<>();
   private volatile boolean active;
+  /** Synchronous events not yet delivered, in the order they were made; guarded by itself. */
+  private final ArrayDeque<Pending<K, V>> queued = new ArrayDeque<>();
+  /** Held by the thread delivering the queued synchronous events. */
+  private final ReentrantLock delivering = new ReentrantLock();
+
+  private record Pending<K, V>(Registration<K, V> registration, EntryEvent<K, V> event, EventBatch<K, V> batch) {}
 
   public EventDispatcher(Cache<K, V> source, Executor executor) {
     this.source = source;
@@ -39,7 +50,7 @@ public final class EventDispatcher<K, V> {
    * @throws IllegalArgumentException if an equal configuration is already registered
    */
   public synchronized void register(CacheEntryListenerConfiguration<K, V> configuration) {
-    requireNonNull(configuration, "cacheEntryListenerConfiguration");
+    requireNonNull(configuration, "cacheEntryListenerConfiguration must not be null");
     for (Registration<K, V> registration : registrations) {
       if (registration.configuration.equals(configuration)) {
         throw new IllegalArgumentException("This listener configuration is already registered: " + configuration);
@@ -51,7 +62,7 @@ public final class EventDispatcher<K, V> {
 
   /** Removes a listener; an unknown configuration is ignored. */
   public synchronized void deregister(CacheEntryListenerConfiguration<K, V> configuration) {
-    requireNonNull(configuration, "cacheEntryListenerConfiguration");
+    requireNonNull(configuration, "cacheEntryListenerConfiguration must not be null");
     for (Registration<K, V> registration : registrations) {
       if (registration.configuration.equals(configuration)) {
         registrations.remove(registration);
@@ -64,21 +75,65 @@ public final class EventDispatcher<K, V> {
 
   /** Starts the events of one operation, or returns {@code null} when nobody listens. */
   public EventBatch<K, V> batch() {
-    return active ? new EventBatch<>(this) : null;
+    return active ? new EventBatch<>(this, true) : null;
   }
 
-  /** Publishes an expiry noticed by the store, on the thread that noticed it. */
+  /**
+   * Publishes an expiry noticed by the store, on the thread that noticed it, which may hold the entry's lock: the
+   * events are queued in order, and delivered now only if no other thread is delivering (that thread then
+   * delivers them), so that this thread never waits while it holds the lock.
+   */
   public void expired(K key, V value) {
     if (active) {
-      EventBatch<K, V> batch = new EventBatch<>(this);
-      batch.expired(key, value);
+      new EventBatch<>(this, false).expired(key, value);
+      deliverQueued(false);
+    }
+  }
+
+  void queueSynchronous(Registration<K, V> registration, EntryEvent<K, V> event, EventBatch<K, V> batch) {
+    synchronized (queued) {
+      queued.add(new Pending<>(registration, event, batch));
+    }
+  }
+
+  /**
+   * Delivers the queued synchronous events in order. With {@code wait}, waits for a thread delivering now to
+   * finish, so that on return every event queued before the call has been delivered; without, leaves them to
+   * that thread.
+   */
+  void deliverQueued(boolean wait) {
+    boolean locked = wait;
+    if (wait) {
+      delivering.lock();
+    } else {
+      locked = delivering.tryLock();
+    }
+    while (locked) {
       try {
-        batch.dispatch();
-      } catch (CacheEntryListenerException e) {
-        // Expiry happens on whichever thread notices it; no operation of the caller's failed.
-        System.getLogger(EventDispatcher.class.getName()).log(System.Logger.Level.WARNING,
-            "Cache entry listener failed on an expiry", e);
+        for (Pending<K, V> next = poll(); next != null; next = poll()) {
+          try {
+            next.registration().deliver(next.event());
+          } catch (CacheEntryListenerException e) {
+            next.batch().failed(e);
+          }
+        }
+      } finally {
+        delivering.unlock();
       }
+      // An event queued after our last poll, by a thread that found us delivering, is ours to deliver.
+      locked = hasQueued() && delivering.tryLock();
+    }
+  }
+
+  private Pending<K, V> poll() {
+    synchronized (queued) {
+      return queued.poll();
+    }
+  }
+
+  private boolean hasQueued() {
+    synchronized (queued) {
+      return !queued.isEmpty();
     }
   }
 
