@@ -564,25 +564,29 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0L;
     boolean stored;
+    boolean absent;
     if (isPlainStore(key)) {
       stored = store.asMap().putIfAbsent(copier.copy(key), copier.copy(value)) == null;
+      absent = stored;
     } else {
       V storedValue = copier.copy(value);
       EventBatch<K, V> batch = events.batch();
-      boolean[] added = new boolean[1];
+      boolean[] outcome = new boolean[2]; // absent, stored
       compute(copier.copy(key), (k, old) -> {
         if (old != null) {
           VariableExpiry.next(ExpiryDecisions.UNCHANGED);
           return old;
         }
+        outcome[0] = true;
         if (writer != null) {
           writer.write(new CacheEntry<>(key, value));
         }
-        added[0] = true;
         long life = expiry.forCreation();
         if (life == 0L) {
+          // written through, but expired before it was ever in the cache: no value was set
           return null;
         }
+        outcome[1] = true;
         lifetime(life);
         if (batch != null) {
           batch.created(key, value);
@@ -590,13 +594,16 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
         return storedValue;
       });
       dispatch(batch);
-      stored = added[0];
+      absent = outcome[0];
+      stored = outcome[1];
     }
     if (stats) {
       if (stored) {
         statistics.recordPuts(1);
-        statistics.recordMisses(1);
         statistics.recordPutTime(System.nanoTime() - start);
+      }
+      if (absent) {
+        statistics.recordMisses(1);
       } else {
         statistics.recordHits(1);
       }
@@ -853,32 +860,40 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
     EventBatch<K, V> batch = events.batch();
     Object[] result = new Object[1];
     ProcessorEntry.Action[] done = new ProcessorEntry.Action[1];
-    boolean[] hit = new boolean[1];
-    compute(copier.copy(key), (k, old) -> {
-      hit[0] = old != null;
-      ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, copier.copy(old), readThrough ? loader::load : null);
-      try {
-        result[0] = entryProcessor.process(entry, arguments);
-      } catch (EntryProcessorException e) {
-        throw e;
-      } catch (RuntimeException e) {
-        throw new EntryProcessorException("The entry processor failed on key " + key + ": " + e, e);
+    Boolean[] hit = new Boolean[1];
+    V after;
+    try {
+      after = compute(copier.copy(key), (k, old) -> {
+        hit[0] = old != null;
+        ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, copier.copy(old), readThrough ? loader::load : null);
+        try {
+          result[0] = entryProcessor.process(entry, arguments);
+        } catch (EntryProcessorException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          throw new EntryProcessorException("The entry processor failed on key " + key + ": " + e, e);
+        }
+        done[0] = entry.action();
+        return apply(key, old, entry, batch);
+      });
+    } finally {
+      // the entry was looked at even when the processor failed: one hit or miss either way, as the RI counts
+      if (stats && hit[0] != null) {
+        if (hit[0]) {
+          statistics.recordHits(1);
+        } else {
+          statistics.recordMisses(1);
+        }
+        statistics.recordGetTime(System.nanoTime() - start);
       }
-      done[0] = entry.action();
-      return apply(key, old, entry, batch);
-    });
+    }
     dispatch(batch);
     if (stats) {
-      if (hit[0]) {
-        statistics.recordHits(1);
-      } else {
-        statistics.recordMisses(1);
-      }
-      statistics.recordGetTime(System.nanoTime() - start);
-      if (done[0] == ProcessorEntry.Action.CREATE || done[0] == ProcessorEntry.Action.UPDATE) {
+      // a value created with a lifetime of zero was never in the cache: no put
+      if ((done[0] == ProcessorEntry.Action.CREATE && after != null) || done[0] == ProcessorEntry.Action.UPDATE) {
         statistics.recordPuts(1);
         statistics.recordPutTime(System.nanoTime() - start);
-      } else if (done[0] == ProcessorEntry.Action.REMOVE && hit[0]) {
+      } else if (done[0] == ProcessorEntry.Action.REMOVE && hit[0] == Boolean.TRUE) {
         statistics.recordRemovals(1);
         statistics.recordRemoveTime(System.nanoTime() - start);
       }
