@@ -194,7 +194,8 @@ public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
       computations.increment();
       return compute.get();
     }, value -> store(key, value, timeToLive), k -> new IllegalStateException("The cached function under " + k
-        + " called itself with the same arguments while computing them"));
+        + " needs its own result while computing it: it calls itself with the same arguments, directly or through "
+        + "other cached functions that other threads are computing"));
   }
 
   // ------------------------------------------------------------------------------------------ statistics, switch

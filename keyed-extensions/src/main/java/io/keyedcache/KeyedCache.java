@@ -141,7 +141,8 @@ public interface KeyedCache<V> {
    *
    * <p>One computation per key however many threads ask at once: the others wait for its result. A computation
    * that throws stores nothing, every waiter gets its exception, and the next call computes again. A function
-   * that calls itself for the same key gets an {@link IllegalStateException} instead of a deadlock. A
+   * that needs its own result (it calls itself for the same key, directly or through other cached functions on
+   * other threads) gets an {@link IllegalStateException} instead of a deadlock. A
    * {@code null} result is returned and not cached. Computations run outside every lock of the cache.
    */
   <A> Function<A, V> function(String name, Duration timeToLive, Function<? super A, ? extends V> fn);

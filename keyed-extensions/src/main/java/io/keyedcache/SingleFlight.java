@@ -11,9 +11,11 @@ import java.util.function.Supplier;
 
 /**
  * One computation per key however many threads ask at once: the first caller computes, the others wait for its
- * value or its exception. Computations run outside every lock (the map only holds a future per key), and a
- * computation that asks for its own key on its own thread fails fast instead of waiting for itself. Used by the
- * cached functions of {@link AbstractKeyedCache} and by the provider's read-through; thread-safe.
+ * value or its exception. Computations run outside every lock (the map only holds a future per key). A
+ * computation that needs its own result fails fast instead of waiting for itself: on its own thread (it asks for
+ * its own key), or across threads (its key's computation waits, through other computations of any
+ * {@code SingleFlight}, for a computation that waits for it). Used by the cached functions of
+ * {@link AbstractKeyedCache} and by the provider's read-through; thread-safe.
  *
  * <p>Waiting is not interruptible: an interrupted waiter keeps waiting for the value (which the other waiters
  * need too), and returns with its interrupt status still set.
@@ -22,12 +24,17 @@ import java.util.function.Supplier;
  * @param <V> the value type
  */
 public final class SingleFlight<K, V> {
+  /** The computation each waiting thread waits for, across all instances: to find cycles of waits. */
+  private static final ConcurrentHashMap<Thread, Flight<?>> WAITING = new ConcurrentHashMap<>();
+  /** Longer chains of waits are not followed; a cycle longer than this is not detected. */
+  private static final int MAX_CHAIN = 64;
+
   private final ConcurrentHashMap<K, Flight<V>> inFlight = new ConcurrentHashMap<>();
 
   /**
    * The value {@code compute} gives for {@code key}, computed once for all callers that arrive while it runs.
    *
-   * @param recursion makes the exception for a computation that asks for its own key on its own thread
+   * @param recursion makes the exception for a computation that needs its own result
    * @throws RuntimeException the computation's own exception, for its caller and every waiter
    */
   public V compute(K key, Supplier<? extends V> compute, Function<? super K, ? extends RuntimeException> recursion) {
@@ -43,7 +50,7 @@ public final class SingleFlight<K, V> {
    *
    * @param lookup the value in the store, or {@code null}
    * @param store stores a computed value that is not {@code null}
-   * @param recursion makes the exception for a computation that asks for its own key on its own thread
+   * @param recursion makes the exception for a computation that needs its own result
    * @throws RuntimeException the computation's own exception, for its caller and every waiter
    */
   public V computeAndStore(K key, Supplier<? extends V> lookup, Supplier<? extends V> compute,
@@ -65,7 +72,7 @@ public final class SingleFlight<K, V> {
       }
       // Read after the caller's miss: if the flight had not begun to store then, our miss came before its store.
       boolean storing = running.storing;
-      V value = running.await();
+      V value = awaitUnlessCycle(key, running, recursion);
       if (!storing) {
         return value;
       }
@@ -74,6 +81,29 @@ public final class SingleFlight<K, V> {
         return current;
       }
       inFlight.remove(key, running);
+    }
+  }
+
+  /**
+   * Waits for another thread's computation, unless it waits, directly or through others, for a computation of
+   * this thread: then waiting would never end. Each thread records what it waits for before it follows the chain,
+   * so of two threads closing a cycle at the same time at least one sees it.
+   */
+  private V awaitUnlessCycle(K key, Flight<V> running, Function<? super K, ? extends RuntimeException> recursion) {
+    Thread current = Thread.currentThread();
+    WAITING.put(current, running);
+    try {
+      Thread owner = running.owner;
+      for (int hops = 0; owner != null && hops < MAX_CHAIN; hops++) {
+        if (owner == current) {
+          throw recursion.apply(key);
+        }
+        Flight<?> next = WAITING.get(owner);
+        owner = next == null ? null : next.owner;
+      }
+      return running.await();
+    } finally {
+      WAITING.remove(current);
     }
   }
 

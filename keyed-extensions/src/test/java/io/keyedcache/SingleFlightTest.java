@@ -1,10 +1,13 @@
 package io.keyedcache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -86,6 +89,42 @@ class SingleFlightTest {
     assertEquals("v", interruptedResult.get());
     assertEquals("v", otherResult.get());
     assertTrue(stillInterrupted.get(), "the interrupt status is kept for the caller to see");
+  }
+
+  @Test
+  void twoComputationsWaitingForEachOtherFailInsteadOfDeadlocking() throws Exception {
+    CountDownLatch bothComputing = new CountDownLatch(2);
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    Thread first = new Thread(() -> run(failures, () -> flights.compute("a", () -> {
+      bothComputing.countDown();
+      await(bothComputing);
+      return "a needs " + flights.compute("b", () -> "b", k -> new IllegalStateException("cycle at " + k));
+    }, k -> new IllegalStateException("cycle at " + k))));
+    Thread second = new Thread(() -> run(failures, () -> flights.compute("b", () -> {
+      bothComputing.countDown();
+      await(bothComputing);
+      return "b needs " + flights.compute("a", () -> "a", k -> new IllegalStateException("cycle at " + k));
+    }, k -> new IllegalStateException("cycle at " + k))));
+    first.setDaemon(true);
+    second.setDaemon(true);
+    first.start();
+    second.start();
+    first.join(10_000);
+    second.join(10_000);
+    assertFalse(first.isAlive() || second.isAlive(), "the two computations deadlocked");
+    // at least one sees the cycle; its failure then reaches the other, which waited for it
+    assertEquals(2, failures.size());
+    for (Throwable failure : failures) {
+      assertTrue(failure instanceof IllegalStateException && failure.getMessage().startsWith("cycle at"), failure::toString);
+    }
+  }
+
+  private static void run(List<Throwable> failures, Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      failures.add(e);
+    }
   }
 
   private static void await(CountDownLatch latch) {

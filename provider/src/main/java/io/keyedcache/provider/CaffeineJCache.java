@@ -232,7 +232,8 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
    */
   private V loadAndStore(K key) {
     V value = loads.compute(key, () -> loadAndStoreOnce(key), k -> new CacheLoaderException(
-        "The cache loader of cache '" + name + "' asked for the key " + k + " it is loading"));
+        "The cache loader of cache '" + name + "' needs the key " + k + " it is loading (it reads it, directly or "
+        + "through loads on other threads that wait for it)"));
     // Each caller gets its own copy: the waiters share the one value the load produced.
     return copier.copy(value);
   }

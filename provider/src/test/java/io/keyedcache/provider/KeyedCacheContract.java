@@ -353,6 +353,54 @@ abstract class KeyedCacheContract {
   }
 
   @Test
+  void functionsWaitingForEachOtherOnTwoThreadsFailInsteadOfDeadlocking() throws Exception {
+    CountDownLatch bothComputing = new CountDownLatch(2);
+    AtomicReference<Function<Integer, Object>> price = new AtomicReference<>();
+    AtomicReference<Function<Integer, Object>> stock = new AtomicReference<>();
+    price.set(keyed.function("price", null, (Integer x) -> {
+      bothComputing.countDown();
+      awaitQuietly(bothComputing);
+      return "price needs " + stock.get().apply(x);
+    }));
+    stock.set(keyed.function("stock", null, (Integer x) -> {
+      bothComputing.countDown();
+      awaitQuietly(bothComputing);
+      return "stock needs " + price.get().apply(x);
+    }));
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    Thread first = daemon(() -> price.get().apply(1), failures);
+    Thread second = daemon(() -> stock.get().apply(1), failures);
+    first.join(10_000);
+    second.join(10_000);
+    assertThat(first.isAlive() || second.isAlive()).as("deadlocked").isFalse();
+    assertThat(failures).hasSize(2).allSatisfy(e -> assertThat(e).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("needs its own result"));
+    assertThat(keyed.isCached("func", "price", 1)).isFalse();
+    assertThat(keyed.isCached("func", "stock", 1)).isFalse();
+  }
+
+  private static Thread daemon(Runnable call, List<Throwable> failures) {
+    Thread thread = new Thread(() -> {
+      try {
+        call.run();
+      } catch (RuntimeException e) {
+        failures.add(e);
+      }
+    });
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
   void aFunctionMayCallItselfForOtherKeys() {
     AtomicReference<Function<Integer, Object>> fib = new AtomicReference<>();
     fib.set(keyed.function("fib", null, n -> n < 2 ? (long) n
