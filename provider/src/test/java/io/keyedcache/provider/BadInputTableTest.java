@@ -162,6 +162,14 @@ class BadInputTableTest {
         IllegalArgumentException.class, "listener factory",
         () -> cache.registerCacheEntryListener(new MutableCacheEntryListenerConfiguration<>(null, null, false, false)),
         unchanged);
+    accepted("null expiry policy factory", "createCache(\"x\", config.setExpiryPolicyFactory(null))",
+        "the spec's default: entries never expire", () -> {
+          Cache<String, String> eternal = manager.createCache("eternal",
+              new MutableConfiguration<String, String>().setExpiryPolicyFactory(null));
+          eternal.put("k", "v");
+          assertThat(eternal.get("k")).isEqualTo("v");
+          manager.destroyCache("eternal");
+        });
     row("expiry policy factory that gives null", "createCache(\"x\", config.setExpiryPolicyFactory(() -> null))",
         NullPointerException.class, "expiry policy",
         () -> manager.createCache("x", new MutableConfiguration<String, String>().setExpiryPolicyFactory(() -> null)),
@@ -264,6 +272,9 @@ class BadInputTableTest {
         CacheException.class, "cannot be read",
         () -> provider.getCacheManager(URI.create("file:///no/such/caches.properties"), getClass().getClassLoader()),
         null);
+    row("manager URI of a relative path naming no file", "getCacheManager(URI.create(\"no-such-caches.properties\"), loader)",
+        CacheException.class, "no-such-caches.properties",
+        () -> provider.getCacheManager(URI.create("no-such-caches.properties"), getClass().getClassLoader()), null);
     URI directory = Path.of("target").toAbsolutePath().toUri();
     row("manager URI naming a directory", "getCacheManager(Path.of(\"target\").toUri(), loader)",
         CacheException.class, directory.toString(),
