@@ -142,7 +142,17 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
 
   @SuppressWarnings("unchecked")
   private com.github.benmanes.caffeine.cache.Cache<K, V> buildStore() {
-    Caffeine<Object, Object> builder = Caffeine.newBuilder().executor(executor);
+    // Expiry events that Caffeine's maintenance queues are delivered by the maintenance task when it is done,
+    // outside Caffeine's locks. Only entries that can expire make events there, and only listeners need them: the
+    // task goes to the executor as it is otherwise, as Caffeine gives it (no object made per task).
+    Executor maintenance = !variableExpiry ? executor : task -> executor.execute(!events.isActive() ? task : () -> {
+      try {
+        task.run();
+      } finally {
+        events.deliverPending();
+      }
+    });
+    Caffeine<Object, Object> builder = Caffeine.newBuilder().executor(maintenance);
     if (configuration.getTicker() != null) {
       builder.ticker(configuration.getTicker());
     }
@@ -193,6 +203,7 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0L;
     V value = read(key);
+    events.deliverPending();
     if (value != null) {
       value = copier.copy(value);
       if (stats) {
@@ -313,7 +324,9 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
   public boolean containsKey(K key) {
     requireOpen();
     requireNonNull(key, "key must not be null");
-    return store.asMap().containsKey(key);
+    boolean present = store.asMap().containsKey(key);
+    events.deliverPending();
+    return present;
   }
 
   @Override
@@ -989,7 +1002,9 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
 
       @Override
       public boolean hasNext() {
-        return entries.hasNext();
+        boolean more = entries.hasNext();
+        events.deliverPending();
+        return more;
       }
 
       @Override
@@ -1238,6 +1253,8 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
 
   private void dispatch(EventBatch<K, V> batch) {
     if (batch != null) {
+      // expiries the store noticed during this operation first: they happened before its own change
+      events.deliverPending();
       batch.dispatch();
     }
   }

@@ -29,6 +29,8 @@ public final class EventDispatcher<K, V> {
   private volatile boolean active;
   /** Synchronous events not yet delivered, in the order they were made; guarded by itself. */
   private final ArrayDeque<Pending<K, V>> queued = new ArrayDeque<>();
+  /** Whether {@link #queued} may hold events: read without the queue's monitor on the operations' paths. */
+  private volatile boolean pending;
   /** Held by the thread delivering the queued synchronous events. */
   private final ReentrantLock delivering = new ReentrantLock();
 
@@ -79,13 +81,23 @@ public final class EventDispatcher<K, V> {
   }
 
   /**
-   * Publishes an expiry noticed by the store, on the thread that noticed it, which may hold the entry's lock: the
-   * events are queued in order, and delivered now only if no other thread is delivering (that thread then
-   * delivers them), so that this thread never waits while it holds the lock.
+   * Publishes an expiry noticed by the store. This runs inside the store's own callback, which holds the entry's
+   * lock: the events are only queued here (asynchronous listeners get theirs queued too, in order), and the
+   * thread that made the store notice delivers the synchronous ones with {@link #deliverPending()} once the
+   * store's call has returned. A listener that writes the expired key again then writes it outside the lock.
    */
   public void expired(K key, V value) {
     if (active) {
       new EventBatch<>(this, false).expired(key, value);
+    }
+  }
+
+  /**
+   * Delivers queued synchronous events, if any, unless another thread is delivering them now (it then delivers
+   * these too). Call it only where no lock of the store is held.
+   */
+  public void deliverPending() {
+    if (pending) {
       deliverQueued(false);
     }
   }
@@ -93,6 +105,7 @@ public final class EventDispatcher<K, V> {
   void queueSynchronous(Registration<K, V> registration, EntryEvent<K, V> event, EventBatch<K, V> batch) {
     synchronized (queued) {
       queued.add(new Pending<>(registration, event, batch));
+      pending = true;
     }
   }
 
@@ -127,7 +140,9 @@ public final class EventDispatcher<K, V> {
 
   private Pending<K, V> poll() {
     synchronized (queued) {
-      return queued.poll();
+      Pending<K, V> next = queued.poll();
+      pending = !queued.isEmpty();
+      return next;
     }
   }
 
