@@ -1253,8 +1253,6 @@ public final class CaffeineJCache<K, V> implements Cache<K, V> {
 
   private void dispatch(EventBatch<K, V> batch) {
     if (batch != null) {
-      // expiries the store noticed during this operation first: they happened before its own change
-      events.deliverPending();
       batch.dispatch();
     }
   }

@@ -530,8 +530,7 @@ class DifferentialTest {
   }
 
   /** Runs a sequence on both sides; returns its differences, stopping after one that is not allowed. */
-  static List<Difference> compare(Setup setup, List<Step> steps, boolean stopAtFirst) throws Exception {
-    // stopAtFirst is kept for callers that only want the first difference
+  static List<Difference> compare(Setup setup, List<Step> steps) throws Exception {
     Side ours = new Side(OURS, setup);
     Side ri = new Side(RI, setup);
     List<Difference> differences = new ArrayList<>();
@@ -544,7 +543,7 @@ class DifferentialTest {
           differences.add(difference);
           Allowed allowed = allowed(difference);
           // after a different result the two caches may hold different entries: later steps would only echo it
-          if (stopAtFirst || allowed == null || difference.aspect().equals("result") || !allowed.stateless) {
+          if (allowed == null || difference.aspect().equals("result") || !allowed.stateless) {
             stop = true;
           }
         }
@@ -585,7 +584,7 @@ class DifferentialTest {
       for (int i = 0; i < current.size(); i++) {
         List<Step> candidate = new ArrayList<>(current);
         candidate.remove(i);
-        if (unexplained(compare(setup, candidate, false), signature) != null) {
+        if (unexplained(compare(setup, candidate), signature) != null) {
           current = candidate;
           shrunk = true;
           i--;
@@ -731,7 +730,7 @@ class DifferentialTest {
       for (int s = 0; s < SEQUENCES; s++) {
         long seed = SEED + 1_000L * setup.ordinal() + s;
         List<Step> sequence = sequence(seed);
-        List<Difference> differences = compare(setup, sequence, false);
+        List<Difference> differences = compare(setup, sequence);
         steps += sequence.size();
         for (Difference difference : differences) {
           Allowed allowed = allowed(difference);
@@ -739,7 +738,7 @@ class DifferentialTest {
             allowedSeen.merge(allowed.id(), 1, Integer::sum);
           } else if (reported.add(difference.signature())) {
             List<Step> shortest = shrink(setup, sequence, difference.signature());
-            Difference shown = unexplained(compare(setup, shortest, false), difference.signature());
+            Difference shown = unexplained(compare(setup, shortest), difference.signature());
             failures.add("seed " + seed + ", shortest sequence " + shortest + "\n  " + (shown != null ? shown
                 : difference + "\n  (seen once, not again when the sequence was run again)"));
           }

@@ -256,11 +256,7 @@ class FaultsTest {
   @Test
   void anAsynchronousListenerThatThrowsIsLoggedAndNeitherTheCacheNorTheOtherListenersNotice() throws Exception {
     Recording.SEEN.clear();
-    List<LogRecord> logged = new CopyOnWriteArrayList<>();
-    Logger logger = Logger.getLogger("io.keyedcache.provider.event.Registration");
-    Handler handler = capture(logged);
-    logger.addHandler(handler);
-    try {
+    try (RegistrationLog log = new RegistrationLog()) {
       Cache<String, String> cache = manager.createCache("asyncListener", new KeyedCacheConfiguration<String, String>()
           .executor(Runnable::run));
       cache.registerCacheEntryListener(new MutableCacheEntryListenerConfiguration<>(
@@ -274,21 +270,15 @@ class FaultsTest {
       assertThat(cache.get("first")).isEqualTo("boom");
       assertThat(other).containsExactly("first", "second");
       assertThat(Recording.SEEN).containsExactly("second");
-      assertThat(logged).anySatisfy(record -> assertThat(record.getThrown())
+      assertThat(log.records).anySatisfy(record -> assertThat(record.getThrown())
           .hasRootCauseMessage("listener failed on purpose"));
-    } finally {
-      logger.removeHandler(handler);
     }
   }
 
   @Test
   void anExecutorThatRejectsListenerDeliveryLosesNoEventAndLogsWhy() {
     Recording.SEEN.clear();
-    List<LogRecord> logged = new CopyOnWriteArrayList<>();
-    Logger logger = Logger.getLogger("io.keyedcache.provider.event.Registration");
-    Handler handler = capture(logged);
-    logger.addHandler(handler);
-    try {
+    try (RegistrationLog log = new RegistrationLog()) {
       Cache<String, String> cache = manager.createCache("rejecting", new KeyedCacheConfiguration<String, String>()
           .executor(new Rejecting()));
       cache.registerCacheEntryListener(new MutableCacheEntryListenerConfiguration<>(
@@ -297,10 +287,8 @@ class FaultsTest {
       cache.put("b", "2");
       assertThat(cache.get("b")).isEqualTo("2");
       assertThat(Recording.SEEN).containsExactly("a", "b");
-      assertThat(logged).anySatisfy(record -> assertThat(record.getMessage()).contains("rejected")
+      assertThat(log.records).anySatisfy(record -> assertThat(record.getMessage()).contains("rejected")
           .contains(Rejecting.class.getName()));
-    } finally {
-      logger.removeHandler(handler);
     }
   }
 
@@ -325,20 +313,29 @@ class FaultsTest {
     }
   }
 
-  private static Handler capture(List<LogRecord> records) {
-    return new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        records.add(record);
-      }
+  /** The records the listener registrations log while it is open. */
+  private static final class RegistrationLog extends Handler implements AutoCloseable {
+    private final Logger logger = Logger.getLogger("io.keyedcache.provider.event.Registration");
+    final List<LogRecord> records = new CopyOnWriteArrayList<>();
 
-      @Override
-      public void flush() {}
+    RegistrationLog() {
+      logger.addHandler(this);
+    }
 
-      @Override
-      public void close() {}
-    };
+    @Override
+    public void publish(LogRecord record) {
+      records.add(record);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {
+      logger.removeHandler(this);
+    }
   }
+
 
   // ------------------------------------------------------------------------------------------ cached functions
 

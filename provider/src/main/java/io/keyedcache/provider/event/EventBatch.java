@@ -65,12 +65,14 @@ public final class EventBatch<K, V> {
   }
 
   /**
-   * Returns when the synchronous listeners have had this operation's events (delivered by this thread, or by
-   * another one that was delivering the events queued before them). Every listener gets its events even if one
-   * fails; the first failure is then thrown.
+   * Returns when the synchronous listeners have had this operation's events, and any queued before them such as
+   * the store's expiries (delivered by this thread, or by another one that was delivering them). Every listener
+   * gets its events even if one fails; the first failure is then thrown.
    */
   public void dispatch() {
     if (!synchronous) {
+      // none of ours, but the store may have queued expiries it noticed during this operation
+      dispatcher.deliverPending();
       return;
     }
     dispatcher.deliverQueued(true);
