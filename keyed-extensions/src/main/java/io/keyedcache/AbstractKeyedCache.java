@@ -136,27 +136,28 @@ public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
   // ------------------------------------------------------------------------------------------ cached functions
 
   @Override
-  public final <A> Function<A, V> function(String name, Duration timeToLive, Function<? super A, ? extends V> fn) {
+  public final <A, R extends V> Function<A, R> function(String name, Duration timeToLive,
+      Function<? super A, ? extends R> fn) {
     CacheKey group = functionGroup(name, timeToLive, fn);
     return argument -> computeIfAbsent(group.child(argument), timeToLive, () -> fn.apply(argument));
   }
 
   @Override
-  public final <A, B> BiFunction<A, B, V> function(String name, Duration timeToLive,
-      BiFunction<? super A, ? super B, ? extends V> fn) {
+  public final <A, B, R extends V> BiFunction<A, B, R> function(String name, Duration timeToLive,
+      BiFunction<? super A, ? super B, ? extends R> fn) {
     CacheKey group = functionGroup(name, timeToLive, fn);
     return (a, b) -> computeIfAbsent(group.child(a, b), timeToLive, () -> fn.apply(a, b));
   }
 
   @Override
-  public final Supplier<V> function(String name, Duration timeToLive, Supplier<? extends V> fn) {
+  public final <R extends V> Supplier<R> function(String name, Duration timeToLive, Supplier<? extends R> fn) {
     CacheKey group = functionGroup(name, timeToLive, fn);
     return () -> computeIfAbsent(group, timeToLive, fn);
   }
 
   @Override
-  public final VarargsFunction<V> varargsFunction(String name, Duration timeToLive,
-      VarargsFunction<? extends V> fn) {
+  public final <R extends V> VarargsFunction<R> varargsFunction(String name, Duration timeToLive,
+      VarargsFunction<? extends R> fn) {
     CacheKey group = functionGroup(name, timeToLive, fn);
     return args -> {
       Object[] copy = args.clone();
@@ -175,9 +176,11 @@ public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
 
   /**
    * The cached value of {@code key}, or the value {@code compute} gives, computed once however many threads ask.
-   * Computations run outside the in-flight map's locks: the map only holds a future per key.
+   * Computations run outside the in-flight map's locks: the map only holds a future per key. The value found is
+   * taken to be of the function's result type (see {@link KeyedCache#function(String, Duration, Function)}).
    */
-  private V computeIfAbsent(CacheKey key, Duration timeToLive, Supplier<? extends V> compute) {
+  @SuppressWarnings("unchecked")
+  private <R extends V> R computeIfAbsent(CacheKey key, Duration timeToLive, Supplier<? extends R> compute) {
     calls.increment();
     if (!enabled) {
       misses.increment();
@@ -187,10 +190,10 @@ public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
     V cached = lookup(key);
     if (cached != null) {
       hits.increment();
-      return cached;
+      return (R) cached;
     }
     misses.increment();
-    return flights.computeAndStore(key, () -> lookup(key), () -> {
+    return (R) flights.computeAndStore(key, () -> lookup(key), () -> {
       computations.increment();
       return compute.get();
     }, value -> store(key, value, timeToLive), k -> new IllegalStateException("The cached function under " + k

@@ -144,18 +144,26 @@ public interface KeyedCache<V> {
    * that needs its own result (it calls itself for the same key, directly or through other cached functions on
    * other threads) gets an {@link IllegalStateException} instead of a deadlock. A
    * {@code null} result is returned and not cached. Computations run outside every lock of the cache.
+   *
+   * <p>The returned function has {@code fn}'s result type, so that on a {@code KeyedCache<Object>}
+   * {@code Function<Integer, String> f = keyed.function("f", ttl, (Integer x) -> "r" + x)} needs no cast. The
+   * results found in the cache are taken to be of that type: a value of another type that something else stored
+   * under the function's keys reaches the caller as a {@link ClassCastException}.
+   *
+   * @param <A> the argument type
+   * @param <R> the result type
    */
-  <A> Function<A, V> function(String name, Duration timeToLive, Function<? super A, ? extends V> fn);
+  <A, R extends V> Function<A, R> function(String name, Duration timeToLive, Function<? super A, ? extends R> fn);
 
   /** As {@link #function(String, Duration, Function)}, keyed {@code ("func", name, a, b)}. */
-  <A, B> BiFunction<A, B, V> function(String name, Duration timeToLive,
-      BiFunction<? super A, ? super B, ? extends V> fn);
+  <A, B, R extends V> BiFunction<A, B, R> function(String name, Duration timeToLive,
+      BiFunction<? super A, ? super B, ? extends R> fn);
 
   /** As {@link #function(String, Duration, Function)}, keyed {@code ("func", name)}. */
-  Supplier<V> function(String name, Duration timeToLive, Supplier<? extends V> fn);
+  <R extends V> Supplier<R> function(String name, Duration timeToLive, Supplier<? extends R> fn);
 
   /** As {@link #function(String, Duration, Function)}, keyed {@code ("func", name, args...)}. */
-  VarargsFunction<V> varargsFunction(String name, Duration timeToLive, VarargsFunction<? extends V> fn);
+  <R extends V> VarargsFunction<R> varargsFunction(String name, Duration timeToLive, VarargsFunction<? extends R> fn);
 
   /** Removes every cached result of the function {@code name}; returns their keys. */
   default List<CacheKey> deleteFunction(String name) {

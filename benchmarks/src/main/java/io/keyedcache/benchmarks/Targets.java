@@ -41,6 +41,17 @@ public final class Targets {
    * @param sameThread run Caffeine's maintenance on the calling thread (hit-ratio runs)
    */
   public static Target create(Provider provider, boolean storeByValue, long bound, boolean sameThread) {
+    return create(provider, storeByValue, bound, sameThread, false);
+  }
+
+  /**
+   * As {@link #create(Provider, boolean, long, boolean)}; with {@code typed}, a JCache cache declares
+   * {@code Integer} keys and values ({@code setTypes}), which a keyedcache cache takes as a sign that no key of it
+   * can be a {@code CacheKey}.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static Target create(Provider provider, boolean storeByValue, long bound, boolean sameThread,
+      boolean typed) {
     if (provider == Provider.RAW_CAFFEINE) {
       Caffeine<Object, Object> builder = Caffeine.newBuilder();
       if (bound != UNBOUNDED) {
@@ -57,8 +68,14 @@ public final class Targets {
     // Each provider's own default URI: Ehcache reads a URI as a configuration file, cache2k wants a bare name.
     javax.cache.spi.CachingProvider jcache = Caching.getCachingProvider(provider.providerClass);
     CacheManager manager = jcache.getCacheManager(jcache.getDefaultURI(), Targets.class.getClassLoader());
-    Cache<Object, Object> cache = manager.createCache("c" + NAMES.incrementAndGet(),
-        configuration(provider, storeByValue, bound, sameThread));
+    Configuration<Object, Object> configuration = configuration(provider, storeByValue, bound, sameThread);
+    if (typed) {
+      if (!(configuration instanceof MutableConfiguration)) {
+        throw new IllegalArgumentException(provider + " is measured untyped only");
+      }
+      ((MutableConfiguration) configuration).setTypes(Integer.class, Integer.class);
+    }
+    Cache<Object, Object> cache = manager.createCache("c" + NAMES.incrementAndGet(), configuration);
     return new JCacheTarget(cache);
   }
 

@@ -3,13 +3,13 @@ package io.keyedcache.demo;
 import io.keyedcache.CacheKey;
 import io.keyedcache.KeyedCache;
 import io.keyedcache.NotCachedException;
-import io.keyedcache.provider.configuration.KeyedCacheConfiguration;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.function.Function;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
+import javax.cache.configuration.MutableConfiguration;
 
 /** The examples of the README, run: each step prints what it did and what came back. */
 public final class Demo {
@@ -21,8 +21,7 @@ public final class Demo {
 
   public static void main(String[] args) throws Exception {
     CacheManager manager = Caching.getCachingProvider().getCacheManager();
-    KeyedCacheConfiguration<Object, Object> config = new KeyedCacheConfiguration<>().perEntryLifetimes(true);
-    Cache<Object, Object> cache = manager.createCache("demo", config);
+    Cache<Object, Object> cache = manager.createCache("demo", new MutableConfiguration<>());
     @SuppressWarnings("unchecked")
     KeyedCache<Object> keyed = cache.unwrap(KeyedCache.class);
     System.out.println("provider: " + Caching.getCachingProvider().getClass().getName());
@@ -54,7 +53,7 @@ public final class Demo {
     System.out.println("   value: " + keyed.get(search));
 
     step("5. a slow function, cached");
-    Function<Integer, Object> slowPrice = keyed.function("price", Duration.ofMinutes(5), id -> {
+    Function<Integer, Double> slowPrice = keyed.function("price", Duration.ofMinutes(5), (Integer id) -> {
       sleepQuietly(300); // a slow backend
       return id * 1.25;
     });

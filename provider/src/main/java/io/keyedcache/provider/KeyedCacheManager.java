@@ -2,8 +2,10 @@ package io.keyedcache.provider;
 
 import static java.util.Objects.requireNonNull;
 
+import io.keyedcache.provider.caffeine.CaffeineStore;
 import io.keyedcache.provider.configuration.ConfigurationFile;
 import io.keyedcache.provider.configuration.KeyedCacheConfiguration;
+import io.keyedcache.provider.store.StoreFactory;
 import java.lang.ref.WeakReference;
 import java.net.URI;
 import java.util.ArrayList;
@@ -31,8 +33,10 @@ public final class KeyedCacheManager implements CacheManager {
   private final URI uri;
   private final WeakReference<ClassLoader> classLoader;
   private final Properties properties;
-  private final ConcurrentMap<String, CaffeineJCache<?, ?>> caches = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, KeyedJCache<?, ?>> caches = new ConcurrentHashMap<>();
   private final ConfigurationFile file;
+  /** Makes the stores of this manager's caches: its tier. */
+  private final StoreFactory stores = CaffeineStore.FACTORY;
   /** Caches created from the file that code has not created over yet. */
   private final Set<String> fromFile = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
@@ -53,11 +57,11 @@ public final class KeyedCacheManager implements CacheManager {
   private void createFileCaches(ConfigurationFile file) {
     for (Map.Entry<String, KeyedCacheConfiguration<Object, Object>> cache : file.caches().entrySet()) {
       try {
-        caches.put(cache.getKey(), new CaffeineJCache<>(this, cache.getKey(),
-            new KeyedCacheConfiguration<>(cache.getValue())));
+        caches.put(cache.getKey(), new KeyedJCache<>(this, cache.getKey(),
+            new KeyedCacheConfiguration<>(cache.getValue()), stores));
         fromFile.add(cache.getKey());
       } catch (RuntimeException e) {
-        for (CaffeineJCache<?, ?> created : new ArrayList<>(caches.values())) {
+        for (KeyedJCache<?, ?> created : new ArrayList<>(caches.values())) {
           created.close();
         }
         throw new CacheException("keyedcache configuration " + file.source() + ": cache '" + cache.getKey()
@@ -108,11 +112,11 @@ public final class KeyedCacheManager implements CacheManager {
       replaceFileCache(cacheName);
     }
     KeyedCacheConfiguration<K, V> settings = copy;
-    CaffeineJCache<?, ?> created = caches.compute(cacheName, (name, existing) -> {
+    KeyedJCache<?, ?> created = caches.compute(cacheName, (name, existing) -> {
       if (existing != null) {
         throw new CacheException("A cache named '" + cacheName + "' already exists in " + uri);
       }
-      return new CaffeineJCache<>(this, name, settings);
+      return new KeyedJCache<>(this, name, settings, stores);
     });
     @SuppressWarnings("unchecked")
     Cache<K, V> cache = (Cache<K, V>) created;
@@ -125,7 +129,7 @@ public final class KeyedCacheManager implements CacheManager {
    */
   private void replaceFileCache(String cacheName) {
     if (fromFile.remove(cacheName)) {
-      CaffeineJCache<?, ?> fileCache = caches.get(cacheName);
+      KeyedJCache<?, ?> fileCache = caches.get(cacheName);
       if (fileCache != null) {
         fileCache.close();
       }
@@ -148,7 +152,7 @@ public final class KeyedCacheManager implements CacheManager {
     requireNonNull(cacheName, "cacheName must not be null");
     requireNonNull(keyType, "keyType must not be null");
     requireNonNull(valueType, "valueType must not be null");
-    CaffeineJCache<?, ?> cache = caches.get(cacheName);
+    KeyedJCache<?, ?> cache = caches.get(cacheName);
     if (cache == null) {
       return null;
     }
@@ -185,7 +189,7 @@ public final class KeyedCacheManager implements CacheManager {
   public void destroyCache(String cacheName) {
     requireOpen();
     requireNonNull(cacheName, "cacheName must not be null");
-    CaffeineJCache<?, ?> cache = caches.get(cacheName);
+    KeyedJCache<?, ?> cache = caches.get(cacheName);
     if (cache != null) {
       cache.clear();
       cache.close();
@@ -196,7 +200,7 @@ public final class KeyedCacheManager implements CacheManager {
   public void enableManagement(String cacheName, boolean enabled) {
     requireOpen();
     requireNonNull(cacheName, "cacheName must not be null");
-    CaffeineJCache<?, ?> cache = caches.get(cacheName);
+    KeyedJCache<?, ?> cache = caches.get(cacheName);
     if (cache != null) {
       cache.setManagementEnabled(enabled);
     }
@@ -206,7 +210,7 @@ public final class KeyedCacheManager implements CacheManager {
   public void enableStatistics(String cacheName, boolean enabled) {
     requireOpen();
     requireNonNull(cacheName, "cacheName must not be null");
-    CaffeineJCache<?, ?> cache = caches.get(cacheName);
+    KeyedJCache<?, ?> cache = caches.get(cacheName);
     if (cache != null) {
       cache.setStatisticsEnabled(enabled);
     }
@@ -224,7 +228,7 @@ public final class KeyedCacheManager implements CacheManager {
       closed = true;
     }
     provider.release(this);
-    for (CaffeineJCache<?, ?> cache : new ArrayList<>(caches.values())) {
+    for (KeyedJCache<?, ?> cache : new ArrayList<>(caches.values())) {
       try {
         cache.close();
       } catch (RuntimeException e) {
@@ -250,7 +254,7 @@ public final class KeyedCacheManager implements CacheManager {
   }
 
   /** Forgets a cache that has closed itself. */
-  void release(CaffeineJCache<?, ?> cache) {
+  void release(KeyedJCache<?, ?> cache) {
     caches.remove(cache.getName(), cache);
   }
 

@@ -6,14 +6,14 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The keyed cache of a {@link CaffeineJCache}: every operation is the JCache operation of the cache (so listeners,
- * statistics, loader and writer see it), a per-entry lifetime is Caffeine's own variable expiry, and group
- * deletion walks the cache's {@link PrefixIndex} instead of the whole cache.
+ * The keyed cache of a {@link KeyedJCache}: every operation is the JCache operation of the cache (so listeners,
+ * statistics, loader and writer see it), a per-entry lifetime is kept by the cache's store, and group deletion
+ * asks the store for the group ({@link io.keyedcache.provider.store.Store#group}) instead of scanning the cache.
  */
 final class NativeKeyedCache<V> extends AbstractKeyedCache<V> {
-  private final CaffeineJCache<CacheKey, V> cache;
+  private final KeyedJCache<CacheKey, V> cache;
 
-  NativeKeyedCache(CaffeineJCache<CacheKey, V> cache) {
+  NativeKeyedCache(KeyedJCache<CacheKey, V> cache) {
     this.cache = cache;
   }
 

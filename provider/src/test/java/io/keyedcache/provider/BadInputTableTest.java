@@ -210,9 +210,12 @@ class BadInputTableTest {
         () -> keyed.put(null, "v"), keyedUnchanged);
     row("time to live of zero", "keyed.put(key, \"v\", Duration.ZERO)", IllegalArgumentException.class,
         "timeToLive must be positive", () -> keyed.put(CacheKey.of("k"), "w", Duration.ZERO), keyedUnchanged);
-    row("per-entry lifetime on a cache without them", "keyed.put(key, \"v\", Duration.ofMinutes(1))",
-        IllegalStateException.class, "per", () -> keyed.put(CacheKey.of("k"), "w", Duration.ofMinutes(1)),
-        keyedUnchanged);
+    accepted("per-entry lifetime on a cache not configured for them", "keyed.put(key2, \"v\", Duration.ofMinutes(1))",
+        "stored with its own lifetime, kept with that value (no vendor configuration needed)", () -> {
+          keyed.put(CacheKey.of("k2"), "w", Duration.ofMinutes(1));
+          assertThat(keyed.get(CacheKey.of("k2"), null)).isEqualTo("w");
+          keyedUnchanged.run();
+        });
     row("keyed view of a cache whose keys cannot be CacheKeys", "unwrap(KeyedCache.class) on a String-keyed cache",
         IllegalArgumentException.class, "java.lang.String", () -> cache.unwrap(KeyedCache.class), unchanged);
     String huge = "x".repeat(1 << 20);

@@ -34,7 +34,7 @@ class BoundsTest {
 
     long size = cache.unwrap(com.github.benmanes.caffeine.cache.Cache.class).estimatedSize();
     assertThat(size).isEqualTo(100);
-    CaffeineJCache<?, ?> ours = cache.unwrap(CaffeineJCache.class);
+    KeyedJCache<?, ?> ours = cache.unwrap(KeyedJCache.class);
     assertThat(ours.statistics().getCacheEvictions()).isEqualTo(900);
     assertThat(ours.statistics().getCachePuts()).isEqualTo(1_000);
     assertThat(ours.statistics().getCacheRemovals()).isZero();

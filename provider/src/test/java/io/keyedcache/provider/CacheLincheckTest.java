@@ -110,8 +110,8 @@ public class CacheLincheckTest {
       // maintenance on the caller's thread: no pool threads that Lincheck would have to follow
       configuration.executor(Runnable::run);
       configuration.validate();
-      cache = new CaffeineJCache<>((KeyedCacheManager) TestCaches.manager(CacheLincheckTest.class), "lincheck",
-          configuration);
+      cache = new KeyedJCache<>((KeyedCacheManager) TestCaches.manager(CacheLincheckTest.class), "lincheck",
+          configuration, io.keyedcache.provider.caffeine.CaffeineStore.FACTORY);
     }
 
     @Operation

@@ -272,6 +272,26 @@ abstract class KeyedCacheContract {
   }
 
   @Test
+  void cachedFunctionsKeepTheirCallersTypesWithoutACast() {
+    Function<Integer, String> name = keyed.function("name", Duration.ofMinutes(1), (Integer x) -> "r" + x);
+    BiFunction<Integer, Integer, Integer> sum = keyed.function("sum", Duration.ofMinutes(1), (Integer a, Integer b) -> a + b);
+    Supplier<Long> big = keyed.function("big", Duration.ofMinutes(1), () -> 1L << 40);
+    VarargsFunction<String> count = keyed.varargsFunction("count", Duration.ofMinutes(1), args -> "n" + args.length);
+    for (int i = 0; i < 2; i++) {
+      String r = name.apply(3);
+      Integer s = sum.apply(2, 3);
+      Long b = big.get();
+      String c = count.apply("a", "b");
+      assertThat(r).isEqualTo("r3");
+      assertThat(s).isEqualTo(5);
+      assertThat(b).isEqualTo(1L << 40);
+      assertThat(c).isEqualTo("n2");
+    }
+    assertThat(keyed.find("func", "name", 3)).contains("r3");
+    assertThat(keyed.statistics().computations()).isEqualTo(4);
+  }
+
+  @Test
   void deleteFunctionRemovesAllItsResultsAndNothingElse() {
     AtomicInteger runs = new AtomicInteger();
     Function<Integer, Object> slow = keyed.function("slow", Duration.ofMinutes(5), x -> {

@@ -20,8 +20,8 @@ import org.jetbrains.kotlinx.lincheck.verifier.quiescent.QuiescentConsistent;
 import org.junit.jupiter.api.Test;
 
 /**
- * The keyed operations of the native view against a sorted map run one operation at a time: {@code put},
- * {@code get}, {@code delete} and a cached function are linearizable; {@code deleteGroup} and
+ * The keyed operations of the native view against a sorted map run one operation at a time: {@code put} (with
+ * and without a lifetime of its own), {@code get}, {@code delete} and a cached function are linearizable; {@code deleteGroup} and
  * {@code deleteFunction} are checked for quiescent consistency, which is their documented contract ("every key of
  * the group present when the call starts is gone when it returns"): a group deletion removes its keys one by one,
  * without blocking readers or writers of the group, so a concurrent observer may see part of it done.
@@ -78,8 +78,9 @@ public class KeyedLincheckTest {
     public Operations() {
       KeyedCacheConfiguration<Object, Integer> configuration = new KeyedCacheConfiguration<>();
       configuration.executor(Runnable::run);
-      Cache<Object, Integer> cache = new CaffeineJCache<>(
-          (KeyedCacheManager) TestCaches.manager(KeyedLincheckTest.class), "keyed-lincheck", configuration);
+      Cache<Object, Integer> cache = new KeyedJCache<>(
+          (KeyedCacheManager) TestCaches.manager(KeyedLincheckTest.class), "keyed-lincheck", configuration,
+          io.keyedcache.provider.caffeine.CaffeineStore.FACTORY);
       keyed = cache.unwrap(KeyedCache.class);
       square = keyed.function("square", null, (Integer x) -> {
         computed.set(true);
@@ -90,6 +91,16 @@ public class KeyedLincheckTest {
     @Operation
     public void put(@Param(name = "a") int a, @Param(name = "b") int b, @Param(name = "value") int value) {
       keyed.put(key(a, b), value);
+    }
+
+    /**
+     * A put with a lifetime of its own (an hour: it never passes during a run). The cache keeps no lifetimes, so
+     * the first such put sends the cache's reads and writes to the path that handles them, while other threads
+     * are on the fast path: the switch must lose nothing.
+     */
+    @Operation
+    public void putFor(@Param(name = "a") int a, @Param(name = "b") int b, @Param(name = "value") int value) {
+      keyed.put(key(a, b), value, java.time.Duration.ofHours(1));
     }
 
     @Operation
@@ -148,6 +159,10 @@ public class KeyedLincheckTest {
     private final TreeMap<CacheKey, Integer> map = new TreeMap<>();
 
     public void put(int a, int b, int value) {
+      map.put(key(a, b), value);
+    }
+
+    public void putFor(int a, int b, int value) {
       map.put(key(a, b), value);
     }
 

@@ -71,7 +71,7 @@ class ManagerTest {
           manager.createCache("unwrap", new MutableConfiguration<String, String>());
       cache.put("k", "v");
       assertThat(manager.unwrap(KeyedCacheManager.class)).isSameAs(manager);
-      assertThat(cache.unwrap(CaffeineJCache.class)).isSameAs(cache);
+      assertThat(cache.unwrap(KeyedJCache.class)).isSameAs(cache);
       @SuppressWarnings("unchecked")
       Cache<String, String> caffeine = cache.unwrap(Cache.class);
       assertThat(caffeine.getIfPresent("k")).isEqualTo("v");

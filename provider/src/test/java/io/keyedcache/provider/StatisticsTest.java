@@ -22,7 +22,7 @@ class StatisticsTest {
   void create() {
     cache = manager.createCache("stats", new MutableConfiguration<String, Integer>()
         .setTypes(String.class, Integer.class).setStatisticsEnabled(true).setManagementEnabled(true));
-    stats = cache.unwrap(CaffeineJCache.class).statistics();
+    stats = cache.unwrap(KeyedJCache.class).statistics();
   }
 
   @AfterEach

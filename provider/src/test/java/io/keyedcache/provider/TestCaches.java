@@ -15,6 +15,11 @@ final class TestCaches {
         .getCacheManager(URI.create("keyedcache:" + testClass.getSimpleName()), testClass.getClassLoader());
   }
 
+  /** The keys the prefix index of an embedded cache holds. */
+  static java.util.List<io.keyedcache.CacheKey> indexedKeys(javax.cache.Cache<?, ?> cache) {
+    return cache.unwrap(io.keyedcache.provider.caffeine.CaffeineStore.class).indexedKeys();
+  }
+
   /** A ticker that only moves when told to. */
   static final class FakeTicker implements Ticker {
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);

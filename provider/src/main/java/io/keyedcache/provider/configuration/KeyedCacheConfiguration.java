@@ -103,8 +103,11 @@ public final class KeyedCacheConfiguration<K, V> extends MutableConfiguration<K,
   }
 
   /**
-   * Lets single entries have their own lifetime (the keyed extensions' {@code put(key, value, ttl)}) even when
-   * the expiry policy is eternal. Costs a little on every read, so it is off by default.
+   * Keeps a lifetime with every entry even when the expiry policy is eternal (Caffeine's variable expiry), for
+   * caches where many entries get their own lifetime (the keyed extensions' {@code put(key, value, ttl)} and
+   * cached functions with a lifetime). It costs a clock read on every read and write, so it is off by default.
+   * Without it single entries may still have their own lifetime: each such entry carries it with its value, and
+   * once a cache holds one, its reads and writes take the path that looks for them.
    */
   public KeyedCacheConfiguration<K, V> perEntryLifetimes(boolean enabled) {
     this.perEntryLifetimes = enabled;

@@ -2,6 +2,7 @@ package io.keyedcache.provider.expiry;
 
 import static java.util.Objects.requireNonNull;
 
+import io.keyedcache.provider.store.Step;
 import javax.cache.expiry.Duration;
 import javax.cache.expiry.EternalExpiryPolicy;
 import javax.cache.expiry.ExpiryPolicy;
@@ -15,9 +16,9 @@ import javax.cache.expiry.ExpiryPolicy;
  */
 public final class ExpiryDecisions {
   /** The entry never expires. */
-  public static final long ETERNAL = Long.MAX_VALUE;
+  public static final long ETERNAL = Step.ETERNAL;
   /** The entry keeps the lifetime it has. */
-  public static final long UNCHANGED = -1L;
+  public static final long UNCHANGED = Step.UNCHANGED;
 
   private final ExpiryPolicy policy;
   private final boolean eternal;

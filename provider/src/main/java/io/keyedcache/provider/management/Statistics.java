@@ -49,6 +49,23 @@ public final class Statistics implements CacheStatisticsMXBean {
     removeNanos.add(nanos);
   }
 
+  /** A hit or a miss. */
+  public void recordLookup(boolean hit) {
+    (hit ? hits : misses).increment();
+  }
+
+  /** {@code count} puts, made since {@code startNanos} ({@code System.nanoTime()}). */
+  public void recordPutsSince(long count, long startNanos) {
+    puts.add(count);
+    putNanos.add(System.nanoTime() - startNanos);
+  }
+
+  /** {@code count} removals, made since {@code startNanos} ({@code System.nanoTime()}). */
+  public void recordRemovalsSince(long count, long startNanos) {
+    removals.add(count);
+    removeNanos.add(System.nanoTime() - startNanos);
+  }
+
   @Override
   public void clear() {
     for (LongAdder adder : new LongAdder[] {hits, misses, puts, removals, evictions, getNanos, putNanos,

@@ -1,4 +1,4 @@
-package io.keyedcache.provider;
+package io.keyedcache.provider.caffeine;
 
 import io.keyedcache.CacheKey;
 import java.util.ArrayList;
@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentSkipListSet;
 /**
  * The {@link CacheKey} keys of one cache, sorted so that a key's group (the key and its children) is one range:
  * finding k children among n keys costs about k log n. The cache updates it inside the same atomic step that adds
- * or removes the entry (its computes and Caffeine's eviction listener), so it holds exactly the keys present.
+ * or removes the entry (the store's computes and Caffeine's eviction listener), so it holds exactly the keys present.
  */
 final class PrefixIndex {
   private final NavigableSet<CacheKey> keys = new ConcurrentSkipListSet<>();

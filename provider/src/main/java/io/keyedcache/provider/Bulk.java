@@ -1,0 +1,96 @@
+package io.keyedcache.provider;
+
+import io.keyedcache.provider.store.Store;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.cache.Cache;
+import javax.cache.integration.CacheWriterException;
+
+/**
+ * {@code putAll} and {@code removeAll} of a {@link KeyedJCache}: the writer gets the whole batch in one call
+ * first, and only what it wrote or deleted (what it took out of the collection) changes in the cache, one step
+ * per key; a writer's failure is thrown once the rest is done.
+ */
+final class Bulk {
+  private Bulk() {}
+
+  static <K, V> void putAll(KeyedJCache<K, V> cache, Store<K, V> store, Map<? extends K, ? extends V> map,
+      boolean plain) {
+    boolean stats = cache.statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0L;
+    // Every copy is made first, so that a value that cannot be copied changes nothing, not even the writer's store.
+    List<Upsert<K, V>> puts = new ArrayList<>(map.size());
+    for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
+      puts.add(cache.upsert(entry.getKey(), entry.getValue(), false, true, Upsert.ASK_POLICY));
+    }
+    CacheWriterException failure = null;
+    Set<Object> unwritten = Set.of();
+    if (cache.writer != null) {
+      Collection<Cache.Entry<? extends K, ? extends V>> toWrite = new ArrayList<>(map.size());
+      for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
+        toWrite.add(new CacheEntry<>(entry.getKey(), entry.getValue()));
+      }
+      try {
+        cache.writer.writeAll(toWrite);
+      } catch (CacheWriterException e) {
+        failure = e;
+        unwritten = new HashSet<>();
+        for (Cache.Entry<? extends K, ? extends V> entry : toWrite) {
+          unwritten.add(entry.getKey());
+        }
+      }
+    }
+    long stored = 0;
+    for (Upsert<K, V> put : puts) {
+      if (unwritten.contains(put.key)) {
+        continue;
+      }
+      if (plain) {
+        store.put(put.storedKey(), put.storedValue());
+        stored++;
+      } else if (cache.apply(put).stored()) {
+        stored++;
+      }
+    }
+    if (stats && stored > 0) {
+      cache.statistics.recordPutsSince(stored, start);
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  static <K, V> void removeAll(KeyedJCache<K, V> cache, Set<K> keys) {
+    boolean stats = cache.statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0L;
+    CacheWriterException failure = null;
+    Set<K> toRemove = keys;
+    if (cache.writer != null && !keys.isEmpty()) {
+      Collection<K> undeleted = new ArrayList<>(keys);
+      try {
+        cache.writer.deleteAll(undeleted);
+      } catch (CacheWriterException e) {
+        failure = e;
+        toRemove = new LinkedHashSet<>(keys);
+        toRemove.removeAll(undeleted);
+      }
+    }
+    long removals = 0;
+    for (K key : toRemove) {
+      if (cache.apply(new Removal<>(cache, key, false)).removed() != null) {
+        removals++;
+      }
+    }
+    if (stats && removals > 0) {
+      cache.statistics.recordRemovalsSince(removals, start);
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+}

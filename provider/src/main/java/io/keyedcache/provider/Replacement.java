@@ -1,0 +1,77 @@
+package io.keyedcache.provider;
+
+/**
+ * Replaces or removes a present value, if it equals the expected one: {@code replace} (both), {@code
+ * getAndReplace} and {@code remove(key, value)}. A present value that differs counts as an access.
+ */
+final class Replacement<K, V> extends Change<K, V> {
+  enum Outcome { ABSENT, DIFFERENT, DONE }
+
+  private final V expected;
+  private final V newValue;
+  private final V storedValue;
+  private Outcome outcome;
+
+  /**
+   * @param expected the value the entry must have, or {@code null} for any
+   * @param newValue the new value, or {@code null} to remove the entry
+   * @param storedValue {@code newValue} as it is stored
+   */
+  Replacement(KeyedJCache<K, V> cache, K key, V expected, V newValue, V storedValue) {
+    super(cache, key);
+    this.expected = expected;
+    this.newValue = newValue;
+    this.storedValue = storedValue;
+  }
+
+  @Override
+  public V decide(V present) {
+    this.present = present;
+    if (present == null) {
+      outcome = Outcome.ABSENT;
+      return null;
+    }
+    if (expected != null && !present.equals(expected)) {
+      outcome = Outcome.DIFFERENT;
+      lifetime = cache.expiry.forAccess();
+      return present;
+    }
+    outcome = Outcome.DONE;
+    if (newValue == null) {
+      return null;
+    }
+    lifetime = cache.expiry.forUpdate();
+    return storedValue;
+  }
+
+  @Override
+  public void commit() {
+    if (outcome != Outcome.DONE) {
+      return;
+    }
+    if (newValue == null) {
+      if (cache.writer != null) {
+        cache.writer.delete(key);
+      }
+      if (batch != null) {
+        batch.removed(key, present);
+      }
+    } else {
+      if (cache.writer != null) {
+        cache.writer.write(new CacheEntry<>(key, newValue));
+      }
+      if (batch != null) {
+        batch.updated(key, newValue, present);
+      }
+    }
+  }
+
+  Outcome outcome() {
+    return outcome;
+  }
+
+  /** The value that was replaced or removed, or {@code null}. */
+  V previous() {
+    return outcome == Outcome.DONE ? present : null;
+  }
+}

@@ -1,0 +1,87 @@
+package io.keyedcache.provider.store;
+
+import io.keyedcache.CacheKey;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Where the entries of one cache live: the seam between the JCache layer ({@code KeyedJCache}) and a storage
+ * engine. A store only stores; it knows nothing of JCache's rules. The layer decides every change in a
+ * {@link Step} and the store applies it atomically per key, by a lock ({@code compute} of a local map) or by a
+ * compare-and-set that retries; the step's contract keeps the layer's side effects at once per operation either
+ * way.
+ *
+ * <p>Lifetimes are nanoseconds, or {@link Step#ETERNAL}, or {@link Step#UNCHANGED} (keep the entry's current
+ * lifetime). A store that is not <em>expiring</em> (see {@link StoreSettings#expiring()}) still honours the
+ * lifetimes that steps give, but may keep them at a cost per such entry.
+ *
+ * <p>The methods without a step ({@link #put}, {@link #putIfAbsent}, {@link #remove}) are the plain paths that
+ * the layer takes when nobody watches the change: no listener, no writer, no expiry. Keys and values are never
+ * {@code null}. Implementations are thread-safe.
+ *
+ * @param <K> the key type
+ * @param <V> the value type, as the layer stores it (already copied for store-by-value)
+ */
+public interface Store<K, V> {
+
+  /** The value of {@code key}, or {@code null}; does not count as an access for the entry's lifetime. */
+  V peek(K key);
+
+  /**
+   * The value of {@code key}, or {@code null}; on an expiring store a present entry then lives as long as
+   * {@link StoreOwner#lifetimeAfterRead()} says (asked only when the entry is present).
+   */
+  V read(K key);
+
+  /** Whether {@code key} has a value now; not an access. */
+  boolean contains(K key);
+
+  /** Stores {@code value}, replacing any value, with the lifetime a new entry gets. */
+  void put(K key, V value);
+
+  /** Stores {@code value} if {@code key} has none; returns the present value, or {@code null} if it stored. */
+  V putIfAbsent(K key, V value);
+
+  /** Removes {@code key}; returns its value, or {@code null} if it had none. */
+  V remove(K key);
+
+  /**
+   * Applies {@code step} to the entry of {@code key} as one atomic step: asks {@link Step#decide} what becomes of
+   * the entry, calls {@link Step#commit()} once for the decision it applies, and applies it.
+   *
+   * @return {@code step}, which holds what it decided
+   * @throws RuntimeException what {@code decide} or {@code commit} threw; the entry is then unchanged
+   */
+  <S extends Step<V>> S apply(K key, S step);
+
+  /**
+   * Gives a present entry a new lifetime (the access lifetime of an iteration); nothing if absent or
+   * {@code lifetime} is {@link Step#UNCHANGED}.
+   */
+  void touch(K key, long lifetime);
+
+  /** The entries present, weakly consistent (never a {@code ConcurrentModificationException}). */
+  Iterator<Map.Entry<K, V>> iterator();
+
+  /** A snapshot of the keys present. */
+  Set<K> keys();
+
+  /** Removes every entry, without steps: nothing is told of the removals. */
+  void clear();
+
+  /**
+   * The {@link CacheKey} keys of {@code key}'s group (the key and its children) present now, in order; found
+   * without a pass over the whole store.
+   *
+   * @throws UnsupportedOperationException if the store was not asked to index keys
+   */
+  List<CacheKey> group(CacheKey key);
+
+  /** The engine underneath, or {@code null} if it is not an instance of {@code type}. */
+  <T> T unwrap(Class<T> type);
+
+  /** Drops every entry and releases what the store holds; the store is not used again. */
+  void close();
+}

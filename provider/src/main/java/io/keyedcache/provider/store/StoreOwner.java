@@ -1,0 +1,29 @@
+package io.keyedcache.provider.store;
+
+/**
+ * What a {@link Store} tells the JCache layer above it, and asks of it. {@link #expired} and {@link #evicted} may be
+ * called where the store holds its own locks (inside its eviction callbacks): the owner only records them there.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public interface StoreOwner<K, V> {
+
+  /** An entry's lifetime passed and the store dropped it. */
+  void expired(K key, V value);
+
+  /** The store dropped an entry to stay within its bound. */
+  void evicted(K key, V value);
+
+  /** Whether {@link #afterMaintenance()} has anything to do now; asked once per maintenance task. */
+  boolean watchesMaintenance();
+
+  /** Called on the maintenance thread when a background maintenance task is done, outside the store's locks. */
+  void afterMaintenance();
+
+  /** The lifetime of an entry that a read finds, or {@link Step#UNCHANGED}; asked only on an expiring store. */
+  long lifetimeAfterRead();
+
+  /** The lifetime of an entry created without a step ({@link Store#put}, {@link Store#putIfAbsent}). */
+  long lifetimeAtCreation();
+}
