@@ -227,6 +227,7 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
    */
   void putWithLifetime(K key, V value, long nanos) {
     requireOpen();
+    requireEntry(key, value); // before the switch below: bad input leaves the cache as it was
     if (!expiring && !lifetimes) {
       lifetimes = true;
       updateMode();

@@ -96,15 +96,16 @@ public final class CaffeineStore<K, V> implements Store<K, V> {
   // ---------------------------------------------------------------------------------------------- reads
 
   @Override
+  @SuppressWarnings("unchecked")
   public V peek(K key) {
     Object stored = cache.getIfPresent(key);
-    if (stored instanceof Timed) {
-      Timed<K, V> timed = timed(stored);
-      return timed.isLive(ticker.read()) ? timed.value : null;
+    // Until the first envelope the value is not looked at: reading its class would touch the value's memory,
+    // which Caffeine's own read never does. (An envelope is published after this field is set.)
+    if (deadlines == null || !(stored instanceof Timed)) {
+      return (V) stored;
     }
-    @SuppressWarnings("unchecked")
-    V value = (V) stored;
-    return value;
+    Timed<K, V> timed = timed(stored);
+    return timed.isLive(ticker.read()) ? timed.value : null;
   }
 
   @Override
@@ -112,7 +113,9 @@ public final class CaffeineStore<K, V> implements Store<K, V> {
     if (!expiring) {
       Object stored = cache.getIfPresent(key);
       if (deadlines == null) {
-        return valueOf(stored);
+        @SuppressWarnings("unchecked")
+        V value = (V) stored;
+        return value;
       }
       V value = stored instanceof Timed ? liveOrExpire(key, timed(stored)) : valueOf(stored);
       expireDue();
@@ -128,6 +131,11 @@ public final class CaffeineStore<K, V> implements Store<K, V> {
 
   @Override
   public boolean contains(K key) {
+    // containsKey is not a read for Caffeine's eviction policy; the value is looked at only for envelopes
+    boolean present = cache.asMap().containsKey(key);
+    if (!present || deadlines == null) {
+      return present;
+    }
     Object stored = cache.asMap().get(key);
     return stored instanceof Timed ? timed(stored).isLive(ticker.read()) : stored != null;
   }
@@ -282,6 +290,9 @@ public final class CaffeineStore<K, V> implements Store<K, V> {
       return;
     }
     long now = ticker.read();
+    if (!queue.mayBeDue(now)) {
+      return;
+    }
     for (Timed<K, V> due = queue.pollDue(now); due != null; due = queue.pollDue(now)) {
       expire(due.key, due);
     }
