@@ -104,8 +104,9 @@ public interface KeyedCache<V> {
    * Stores {@code value} under {@code key} for {@code timeToLive}, whatever the cache's expiry policy says.
    *
    * @throws IllegalArgumentException if {@code timeToLive} is zero or negative
-   * @throws IllegalStateException if the cache beneath cannot give single entries their own lifetime (the
-   *     message says how to configure it)
+   * @throws IllegalStateException if the cache beneath cannot give single entries their own lifetime: only a
+   *     portable view over a cache whose value type is not {@code Object} (every keyed cache of keyedcache's own
+   *     provider can)
    */
   void put(CacheKey key, V value, Duration timeToLive);
 
