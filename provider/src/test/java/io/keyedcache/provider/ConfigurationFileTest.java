@@ -241,6 +241,10 @@ class ConfigurationFileTest {
     assertRefused("zero duration", "positive duration",
         "caches.products.expiry = created", "caches.products.expiry-duration = 0s");
     assertRefused("named expiry without a duration", "expiry-duration as well", "caches.products.expiry = created");
+    assertRefused("expiry kind in another case", "did you mean created?",
+        "caches.products.expiry = Created", "caches.products.expiry-duration = 10m");
+    assertRefused("expiry kind misspelt", "did you mean created?",
+        "caches.products.expiry = create", "caches.products.expiry-duration = 10m");
     assertRefused("missing class", "com.example.Nope was not found", "caches.products.loader = com.example.Nope");
     assertRefused("class of the wrong type", "java.lang.String is neither", "caches.products.loader = java.lang.String");
     assertRefused("weight without weigher", "a weigher as well", "caches.products.maximum-weight = 10");
@@ -249,6 +253,23 @@ class ConfigurationFileTest {
         "caches.products.executor = " + ExplodingExecutorFactory.class.getName());
     assertRefused("size and weight", "not both", "caches.products.maximum-size = 10",
         "caches.products.maximum-weight = 10", "caches.products.weigher = " + TestWeigher.class.getName());
+  }
+
+  /** Spring Boot hands the provider {@code file:./config/caches.properties} as it is: relative, opaque. */
+  @Test
+  void aRelativeFileUriIsReadFromTheWorkingDirectory() throws Exception {
+    Path relative = Path.of("target", "relative-config");
+    Files.createDirectories(relative);
+    Files.write(relative.resolve("caches.properties"), java.util.List.of("caches.relative.maximum-size = 5"));
+    CacheManager manager = manager(URI.create("file:./target/relative-config/caches.properties"));
+    try {
+      assertThat(manager.getCacheNames()).contains("relative");
+    } finally {
+      manager.close();
+    }
+    assertThatThrownBy(() -> manager(URI.create("file:./target/relative-config/missing.properties")))
+        .isInstanceOf(CacheException.class)
+        .hasMessageContaining(relative.toAbsolutePath().resolve("missing.properties").toString());
   }
 
   @Test

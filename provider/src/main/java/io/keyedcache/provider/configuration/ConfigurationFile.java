@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -130,7 +132,12 @@ public final class ConfigurationFile {
       return url.openStream();
     }
     if ("file".equals(scheme)) {
-      return Files.newInputStream(Paths.get(uri));
+      // file:./config/caches.properties, as Spring Boot users write it: relative to the working directory
+      Path path = uri.isOpaque() ? Paths.get(uri.getSchemeSpecificPart()) : Paths.get(uri);
+      if (!Files.isReadable(path)) {
+        throw new IOException("no readable file " + path.toAbsolutePath().normalize());
+      }
+      return Files.newInputStream(path);
     }
     if ("jar".equals(scheme)) {
       // What a class loader's resource URL becomes when frameworks (Hibernate) resolve a resource name first.
@@ -302,6 +309,12 @@ public final class ConfigurationFile {
             : TouchedExpiryPolicy.factoryOf(duration));
         return;
       default:
+        if (kind.indexOf('.') < 0) {
+          // no class name: a misspelt or differently cased kind, such as Created or create
+          throw error(source, keyOf.get("expiry"), "eternal, created, accessed, modified or touched, or the class"
+              + " name of an ExpiryPolicy or of a Factory of one, not " + kind
+              + closest(kind.toLowerCase(Locale.ROOT), EXPIRY_KINDS));
+        }
         if (duration != null) {
           throw error(source, keyOf.get("expiry-duration"), "no duration for a custom expiry policy class");
         }
@@ -409,10 +422,16 @@ public final class ConfigurationFile {
     return FactoryBuilder.factoryOf((Class<T>) type);
   }
 
+  private static final List<String> EXPIRY_KINDS = List.of("eternal", "created", "accessed", "modified", "touched");
+
   private static String closest(String property) {
+    return closest(property, PROPERTIES.keySet());
+  }
+
+  private static String closest(String property, Collection<String> candidates) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
-    for (String known : PROPERTIES.keySet()) {
+    for (String known : candidates) {
       int distance = distance(property, known);
       if (distance < bestDistance) {
         bestDistance = distance;
