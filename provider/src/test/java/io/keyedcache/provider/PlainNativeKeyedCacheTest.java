@@ -57,11 +57,15 @@ class PlainNativeKeyedCacheTest extends KeyedCacheContract {
     }
   }
 
-  @Test
-  void anEntryWithItsOwnLifetimeExpiresWithAnEventAndLeavesTheIndex() {
+  private void listenForExpiries() {
     Expirations.KEYS.clear();
     cache.registerCacheEntryListener(new MutableCacheEntryListenerConfiguration<>(
         FactoryBuilder.factoryOf(Expirations.class), null, true, true));
+  }
+
+  @Test
+  void anEntryWithItsOwnLifetimeExpiresWithAnEventAndLeavesTheIndex() {
+    listenForExpiries();
     keyed.put(PRODUCT, "short", Duration.ofSeconds(10));
     keyed.put(PRODUCT.child("reviews"), "for ever");
     ticker.advance(Duration.ofSeconds(9));
@@ -78,9 +82,7 @@ class PlainNativeKeyedCacheTest extends KeyedCacheContract {
 
   @Test
   void aWriteOfAnEntryWhoseOwnLifetimePassedSeesItExpiredAndCreatesANewOne() {
-    Expirations.KEYS.clear();
-    cache.registerCacheEntryListener(new MutableCacheEntryListenerConfiguration<>(
-        FactoryBuilder.factoryOf(Expirations.class), null, true, true));
+    listenForExpiries();
     keyed.put(PRODUCT, "old", Duration.ofSeconds(10));
     ticker.advance(Duration.ofSeconds(10));
     assertThat(cache.getAndPut(PRODUCT, "new")).as("the expired value is not the previous one").isNull();
