@@ -68,6 +68,30 @@ public final class CacheKey implements Comparable<CacheKey>, Serializable {
   }
 
   /**
+   * The key whose readable text ({@link #toString()}) is {@code text}: {@code parse("product::123")} is
+   * {@code of("product", 123)}. Reads back every part that stands for itself (strings, numbers, booleans,
+   * characters, enums, UUIDs, lists, nested keys); enums are resolved through the thread's context class loader.
+   *
+   * @throws IllegalArgumentException if the text is not the text of a key, or holds a part that cannot be read
+   *     back (a digest, a {@link CacheIdentity} or a {@code java.time} value); the message names the position
+   * @throws NullPointerException if {@code text} is null
+   */
+  public static CacheKey parse(String text) {
+    return parse(text, Thread.currentThread().getContextClassLoader());
+  }
+
+  /**
+   * As {@link #parse(String)}, resolving enum classes through {@code classLoader}.
+   *
+   * @throws IllegalArgumentException if the text is not the text of a key that can be read back
+   * @throws NullPointerException if {@code text} is null
+   */
+  public static CacheKey parse(String text, ClassLoader classLoader) {
+    requireNonNull(text, "text");
+    return KeyText.parse(text, classLoader);
+  }
+
+  /**
    * A builder that starts with these parts and then takes named pairs, as django-keyedcache's
    * {@code cache_key(*keys, **pairs)}: the pairs are sorted by name and appended as name, value.
    */

@@ -101,6 +101,20 @@ class CacheKeyPropertiesTest {
   }
 
   @Test
+  void everyKeyOfReadablePartsIsReadBackFromItsText() {
+    try {
+      for (int i = 0; i < KEYS; i++) {
+        CacheKey key = CacheKey.of(randomParts(0));
+        CacheKey read = CacheKey.parse(key.toString());
+        assertEquals(key, read, key.toString());
+        assertEquals(key.toString(), read.toString());
+      }
+    } catch (AssertionError | IllegalArgumentException e) {
+      throw new AssertionError("Failed with -Dcachekey.seed=" + seed + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Test
   void orderIsConsistentWithEqualsAndKeepsEachGroupContiguous() {
     try {
       List<CacheKey> keys = new ArrayList<>();

@@ -155,4 +155,37 @@ class CacheKeyTest {
     // 24,000 keys thrown into 65,536 buckets at random fill about 20,600 of them.
     assertTrue(lowBits.size() > 20_000, lowBits.size() + " distinct low 16 bits");
   }
+
+  enum Colour { RED, GREEN }
+
+  @Test
+  void parseReadsTheTextOfEveryPartThatStandsForItself() {
+    UUID id = UUID.fromString("123e4567-e89b-12d3-a456-426614174000");
+    CacheKey key = CacheKey.of("product", 123, "123", 7L, (short) 3, (byte) 2, 1.5, 2.5f, new java.math.BigInteger("9"),
+        new BigDecimal("1.50"), 'x', true, "true", Colour.GREEN, id, List.of(1, "a b"), CacheKey.of("n", 1),
+        Double.NaN, "with \"quote\" and \\", -4);
+    assertEquals(key, CacheKey.parse(key.toString(), CacheKeyTest.class.getClassLoader()));
+    assertEquals(CacheKey.of("product", 123), CacheKey.parse("product::123"));
+    assertEquals(CacheKey.of("search", "fruit", "page", 2), CacheKey.parse("search::fruit::page::2"));
+  }
+
+  @Test
+  void parseNamesWhatItCannotRead() {
+    assertEquals("Cannot read a CacheKey from 'a::': at position 3, expected a part",
+        assertThrows(IllegalArgumentException.class, () -> CacheKey.parse("a::")).getMessage());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> CacheKey.parse("\"open"))
+        .getMessage().contains("a closing \""));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> CacheKey.parse("12Q"))
+        .getMessage().contains("at position 2, expected '::' or the end"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> CacheKey.parse("x::LocalDate:2024-01-01"))
+        .getMessage().contains("a LocalDate part cannot be read back"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> CacheKey.parse(CacheKey.of(new ArrayList<>(List.of(LocalDate.of(2024, 1, 1)))).toString()))
+        .getMessage().contains("cannot be read back"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> CacheKey.parse("enum:no.Such.THING"))
+        .getMessage().contains("an enum constant"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> CacheKey.parse("digest:a.B/00ff"))
+        .getMessage().contains("a digest part cannot be read back"));
+    assertThrows(NullPointerException.class, () -> CacheKey.parse(null));
+  }
 }

@@ -39,6 +39,8 @@ public final class KeyedCacheManager implements CacheManager {
   private final StoreFactory stores = CaffeineStore.FACTORY;
   /** Caches created from the file that code has not created over yet. */
   private final Set<String> fromFile = ConcurrentHashMap.newKeySet();
+  /** Held while a cache is created on demand, so that two threads asking at once get the same cache. */
+  private final Object onDemand = new Object();
   private volatile boolean closed;
 
   KeyedCacheManager(KeyedCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties,
@@ -58,7 +60,8 @@ public final class KeyedCacheManager implements CacheManager {
     for (Map.Entry<String, KeyedCacheConfiguration<Object, Object>> cache : file.caches().entrySet()) {
       try {
         caches.put(cache.getKey(), new KeyedJCache<>(this, cache.getKey(),
-            new KeyedCacheConfiguration<>(cache.getValue()), stores));
+            new KeyedCacheConfiguration<>(cache.getValue()), stores,
+            SettingsSource.file(file.source(), cache.getKey(), true)));
         fromFile.add(cache.getKey());
       } catch (RuntimeException e) {
         for (KeyedJCache<?, ?> created : new ArrayList<>(caches.values())) {
@@ -104,7 +107,10 @@ public final class KeyedCacheManager implements CacheManager {
     requireNonNull(cacheName, "cacheName must not be null");
     requireNonNull(configuration, "configuration must not be null");
     KeyedCacheConfiguration<K, V> copy = copyOf(configuration);
+    SettingsSource source = SettingsSource.CODE;
     if (file != null) {
+      source = SettingsSource.file(file.source(), cacheName,
+          copy.getKeyType() == Object.class && copy.getValueType() == Object.class);
       copy = file.overlay(cacheName, copy);
     }
     copy.validate();
@@ -112,11 +118,12 @@ public final class KeyedCacheManager implements CacheManager {
       replaceFileCache(cacheName);
     }
     KeyedCacheConfiguration<K, V> settings = copy;
+    SettingsSource from = source;
     KeyedJCache<?, ?> created = caches.compute(cacheName, (name, existing) -> {
       if (existing != null) {
         throw new CacheException("A cache named '" + cacheName + "' already exists in " + uri);
       }
-      return new KeyedJCache<>(this, name, settings, stores);
+      return new KeyedJCache<>(this, name, settings, stores, from);
     });
     @SuppressWarnings("unchecked")
     Cache<K, V> cache = (Cache<K, V>) created;
@@ -146,6 +153,12 @@ public final class KeyedCacheManager implements CacheManager {
     return new KeyedCacheConfiguration<>(complete);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>In a manager whose configuration file has a {@code default.} section, a name that no cache has yet is
+   * created on demand with those settings and the types asked for, as if code had created it.
+   */
   @Override
   public <K, V> Cache<K, V> getCache(String cacheName, Class<K> keyType, Class<V> valueType) {
     requireOpen();
@@ -153,6 +166,9 @@ public final class KeyedCacheManager implements CacheManager {
     requireNonNull(keyType, "keyType must not be null");
     requireNonNull(valueType, "valueType must not be null");
     KeyedJCache<?, ?> cache = caches.get(cacheName);
+    if (cache == null) {
+      cache = createOnDemand(cacheName, keyType, valueType);
+    }
     if (cache == null) {
       return null;
     }
@@ -170,13 +186,47 @@ public final class KeyedCacheManager implements CacheManager {
     return typed;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>In a manager whose configuration file has a {@code default.} section, a name that no cache has yet is
+   * created on demand with those settings, as if code had created it: frameworks that look caches up by name
+   * (Spring's {@code @Cacheable}) find every cache they ask for.
+   */
   @Override
   public <K, V> Cache<K, V> getCache(String cacheName) {
     requireOpen();
     requireNonNull(cacheName, "cacheName must not be null");
+    KeyedJCache<?, ?> cache = caches.get(cacheName);
+    if (cache == null) {
+      cache = createOnDemand(cacheName, Object.class, Object.class);
+    }
     @SuppressWarnings("unchecked")
-    Cache<K, V> cache = (Cache<K, V>) caches.get(cacheName);
-    return cache;
+    Cache<K, V> typed = (Cache<K, V>) cache;
+    return typed;
+  }
+
+  /** The cache made from the file's {@code default.} section, or null when the file has none. */
+  private <K, V> KeyedJCache<?, ?> createOnDemand(String cacheName, Class<K> keyType, Class<V> valueType) {
+    if (file == null || file.defaults().isEmpty()) {
+      return null;
+    }
+    synchronized (onDemand) {
+      KeyedJCache<?, ?> existing = caches.get(cacheName);
+      if (existing != null) {
+        return existing;
+      }
+      try {
+        createCache(cacheName, new MutableConfiguration<K, V>().setTypes(keyType, valueType));
+      } catch (CacheException e) {
+        existing = caches.get(cacheName);
+        if (existing == null) {
+          throw e;
+        }
+        return existing; // created by code meanwhile: that one is the cache
+      }
+      return caches.get(cacheName);
+    }
   }
 
   @Override

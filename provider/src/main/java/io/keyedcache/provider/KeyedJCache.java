@@ -66,6 +66,7 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
   private final Management management;
   private final ReadThrough<K, V> loads;
   private final boolean keyed;
+  private final SettingsSource source;
   private volatile NativeKeyedCache<V> keyedView;
 
   private volatile boolean closed;
@@ -87,11 +88,18 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
 
   KeyedJCache(KeyedCacheManager manager, String name, KeyedCacheConfiguration<K, V> configuration,
       StoreFactory stores) {
+    this(manager, name, configuration, stores, SettingsSource.CODE);
+  }
+
+  KeyedJCache(KeyedCacheManager manager, String name, KeyedCacheConfiguration<K, V> configuration,
+      StoreFactory stores, SettingsSource source) {
     this.manager = manager;
+    this.source = source;
     this.name = name;
     this.configuration = configuration;
     this.executor = configuration.getExecutor() == null ? ForkJoinPool.commonPool() : configuration.getExecutor();
-    this.copier = configuration.isStoreByValue() ? Copier.serializing(manager.getClassLoader()) : Copier.identity();
+    this.copier = configuration.isStoreByValue()
+        ? Copier.serializing(manager.getClassLoader(), source.storeByReference()) : Copier.identity();
     this.expiry = new ExpiryDecisions(requireNonNull(configuration.getExpiryPolicyFactory().create(),
         () -> "The expiry policy factory of cache '" + name + "' returned null"));
     this.expiring = !expiry.isEternal() || configuration.isPerEntryLifetimes();
@@ -527,8 +535,8 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
   private NativeKeyedCache<V> keyed() {
     if (!keyed) {
       throw new IllegalArgumentException("Cache '" + name + "' has keys of type "
-          + configuration.getKeyType().getName() + "; a KeyedCache needs a cache whose key type is Object or "
-          + CacheKey.class.getName());
+          + configuration.getKeyType().getName() + source.keyType()
+          + "; a KeyedCache needs a cache whose key type is Object or " + CacheKey.class.getName());
     }
     NativeKeyedCache<V> view = keyedView;
     if (view == null) {
@@ -541,6 +549,16 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
       }
     }
     return view;
+  }
+
+  /** About how many entries the store holds. */
+  long estimatedSize() {
+    return store.estimatedSize();
+  }
+
+  /** Whether the cache has a keyed view: its key type admits {@link CacheKey}. */
+  boolean isKeyed() {
+    return keyed;
   }
 
   /** The keys of {@code key}'s group present now. */
@@ -600,11 +618,11 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
   void checkTypes(K key, V value) {
     if (keyType != null && !keyType.isInstance(key)) {
       throw new ClassCastException("Cache '" + name + "' takes keys of type " + keyType.getName()
-          + ", not " + key.getClass().getName());
+          + source.keyType() + ", not " + key.getClass().getName());
     }
     if (valueType != null && !valueType.isInstance(value)) {
       throw new ClassCastException("Cache '" + name + "' takes values of type " + valueType.getName()
-          + ", not " + value.getClass().getName());
+          + source.valueType() + ", not " + value.getClass().getName());
     }
   }
 

@@ -6,12 +6,16 @@ import io.keyedcache.provider.management.MBeans;
 import java.io.Closeable;
 import javax.cache.management.CacheMXBean;
 
-/** The statistics and management switches of one {@link KeyedJCache}, and its MXBeans under the standard names. */
+/**
+ * The statistics and management switches of one {@link KeyedJCache}, and its MXBeans: the standard two and, for a
+ * cache with a keyed view, the {@link io.keyedcache.provider.management.KeyedCacheMXBean}.
+ */
 final class Management {
   private final KeyedJCache<?, ?> cache;
   private final String managerUri;
   private final KeyedCacheConfiguration<?, ?> configuration;
   private final CacheMXBean configurationBean;
+  private final KeyedCacheBean keyedBean;
   private volatile boolean managementEnabled;
 
   Management(KeyedJCache<?, ?> cache, String managerUri, KeyedCacheConfiguration<?, ?> configuration) {
@@ -20,6 +24,7 @@ final class Management {
     this.configuration = configuration;
     this.configurationBean = new ConfigurationBean(configuration, () -> cache.statisticsEnabled,
         () -> managementEnabled);
+    this.keyedBean = cache.isKeyed() ? new KeyedCacheBean(cache) : null;
   }
 
   void setStatisticsEnabled(boolean enabled) {
@@ -38,15 +43,20 @@ final class Management {
     configuration.setManagementEnabled(enabled);
     if (enabled) {
       MBeans.register(configurationBean, MBeans.Kind.CONFIGURATION, managerUri, cache.getName());
+      if (keyedBean != null) {
+        MBeans.register(keyedBean, MBeans.Kind.KEYED, managerUri, cache.getName());
+      }
     } else {
       MBeans.unregister(MBeans.Kind.CONFIGURATION, managerUri, cache.getName());
+      MBeans.unregister(MBeans.Kind.KEYED, managerUri, cache.getName());
     }
   }
 
-  /** Unregisters both beans. */
+  /** Unregisters the beans. */
   void close() {
     MBeans.unregister(MBeans.Kind.STATISTICS, managerUri, cache.getName());
     MBeans.unregister(MBeans.Kind.CONFIGURATION, managerUri, cache.getName());
+    MBeans.unregister(MBeans.Kind.KEYED, managerUri, cache.getName());
   }
 
   /** Closes a loader, writer, policy or listener the cache was given, if it is closeable; logs a failure. */

@@ -255,6 +255,149 @@ class ConfigurationFileTest {
         "caches.products.maximum-weight = 10", "caches.products.weigher = " + TestWeigher.class.getName());
   }
 
+  @Test
+  void aKeyGivenTwiceNamesBothLines() throws Exception {
+    assertRefused("the same key twice", "caches.products.maximum-size is given twice, on line 2 and on line 5",
+        "# products", "caches.products.maximum-size = 10", "caches.products.statistics = true", "",
+        "caches.products.maximum-size = 20");
+    // the key as Properties reads it: other separators, escapes and continuation lines are the same key
+    assertRefused("the same key written differently", "caches.p.statistics is given twice, on line 1 and on line 4",
+        "caches.p.statistics true", "caches.p.maximum-size = 1\\", "  0", "caches\\.p.statistics: false");
+  }
+
+  @Test
+  void propertiesAreReadAsJavaPropertiesFilesAreRead() throws Exception {
+    URI uri = write("syntax.properties",
+        "! a comment of the other kind",
+        "   # an indented comment ending in a backslash \\",
+        "caches.syntax.maximum-size = 1\\",
+        "   0",
+        "caches.syntax.statistics:true",
+        "caches.syntax.management true",
+        "caches.syntax.expiry = created",
+        "caches.syntax.expiry-duration = 10m");
+    CacheManager manager = manager(uri);
+    try {
+      KeyedCacheConfiguration<?, ?> config = manager.getCache("syntax").getConfiguration(KeyedCacheConfiguration.class);
+      assertThat(config.getMaximumSize()).as("a continued line").hasValue(10);
+      assertThat(config.isStatisticsEnabled()).isTrue();
+      assertThat(config.isManagementEnabled()).isTrue();
+    } finally {
+      manager.close();
+    }
+  }
+
+  public static final class NotSerializableValue {
+  }
+
+  @Test
+  void aFilesCachesKeepValuesByReferenceUnlessTheFileSaysOtherwise() throws Exception {
+    URI uri = write("by-reference.properties", "caches.plain.maximum-size = 10",
+        "caches.copied.store-by-value = true", "caches.typed.key-type = java.lang.String");
+    CacheManager manager = manager(uri);
+    try {
+      NotSerializableValue value = new NotSerializableValue();
+      Cache<Object, Object> plain = manager.getCache("plain");
+      plain.put("k", value);
+      assertThat(plain.get("k")).isSameAs(value);
+
+      Cache<Object, Object> copied = manager.getCache("copied");
+      assertThatThrownBy(() -> copied.put("k", value)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("set caches.copied.store-by-value = false in " + uri);
+      assertThat(copied.containsKey("k")).isFalse();
+
+      // a name the file does not know, from code: the file's default settings, so by reference too
+      Cache<Object, Object> other = manager.createCache("other", new MutableConfiguration<>());
+      other.put("k", value);
+      assertThat(other.get("k")).isSameAs(value);
+
+      @SuppressWarnings({"rawtypes", "unchecked"})
+      Cache<Object, Object> typed = (Cache) manager.getCache("typed", String.class, Object.class);
+      assertThatThrownBy(() -> typed.put(7, "v")).isInstanceOf(ClassCastException.class)
+          .hasMessage("Cache 'typed' takes keys of type java.lang.String (set by caches.typed.key-type in " + uri
+              + "), not java.lang.Integer");
+      assertThatThrownBy(() -> typed.unwrap(io.keyedcache.KeyedCache.class))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("caches.typed.key-type in " + uri);
+    } finally {
+      manager.close();
+    }
+  }
+
+  @Test
+  void hintsNameTheJavaCallForCachesMadeWithoutAFile() {
+    CacheManager manager = TestCaches.manager(ConfigurationFileTest.class);
+    Cache<String, Object> cache = manager.createCache("hints-code",
+        new MutableConfiguration<String, Object>().setTypes(String.class, Object.class));
+    try {
+      assertThatThrownBy(() -> cache.put("k", new NotSerializableValue()))
+          .hasMessageEndingWith("make it Serializable or configure the cache with setStoreByValue(false)");
+      @SuppressWarnings({"rawtypes", "unchecked"})
+      Cache<Object, Object> raw = (Cache) cache;
+      assertThatThrownBy(() -> raw.put(7, "v"))
+          .hasMessage("Cache 'hints-code' takes keys of type java.lang.String, not java.lang.Integer");
+    } finally {
+      manager.destroyCache("hints-code");
+    }
+  }
+
+  @Test
+  void typesTheCodeGaveAreNotBlamedOnTheFile() throws Exception {
+    URI uri = write("code-types.properties", "caches.t.maximum-size = 10");
+    CacheManager manager = manager(uri);
+    try {
+      @SuppressWarnings({"rawtypes", "unchecked"})
+      Cache<Object, Object> raw = (Cache) manager.createCache("t",
+          new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+      assertThatThrownBy(() -> raw.put(7, "v"))
+          .hasMessage("Cache 't' takes keys of type java.lang.String, not java.lang.Integer");
+      assertThatThrownBy(() -> raw.put("k", 7))
+          .hasMessage("Cache 't' takes values of type java.lang.String, not java.lang.Integer");
+    } finally {
+      manager.close();
+    }
+  }
+
+  @Test
+  void withADefaultSectionEveryNameIsACache() throws Exception {
+    URI uri = write("on-demand.properties", "caches.named.maximum-size = 10", "default.maximum-size = 20",
+        "default.statistics = true");
+    CacheManager manager = manager(uri);
+    try {
+      assertThat(manager.getCacheNames()).containsExactly("named");
+      Cache<Object, Object> asked = manager.getCache("asked");
+      assertThat(asked).isNotNull();
+      assertThat(manager.getCache("asked")).isSameAs(asked);
+      KeyedCacheConfiguration<?, ?> config = asked.getConfiguration(KeyedCacheConfiguration.class);
+      assertThat(config.getMaximumSize()).hasValue(20);
+      assertThat(config.isStatisticsEnabled()).isTrue();
+      assertThat(config.isStoreByValue()).isFalse();
+
+      Cache<String, Integer> typed = manager.getCache("typed", String.class, Integer.class);
+      assertThat(typed.getConfiguration(KeyedCacheConfiguration.class).getKeyType()).isEqualTo(String.class);
+      assertThat(typed.getConfiguration(KeyedCacheConfiguration.class).getMaximumSize()).hasValue(20);
+      assertThat(manager.getCacheNames()).containsExactlyInAnyOrder("named", "asked", "typed");
+      assertThatThrownBy(() -> manager.createCache("asked", new MutableConfiguration<>()))
+          .isInstanceOf(CacheException.class).hasMessageContaining("already exists");
+    } finally {
+      manager.close();
+    }
+  }
+
+  @Test
+  void withoutADefaultSectionAnUnknownNameIsNoCache() throws Exception {
+    URI uri = write("no-defaults.properties", "caches.named.maximum-size = 10");
+    CacheManager manager = manager(uri);
+    try {
+      assertThat(manager.getCache("unknown")).isNull();
+      assertThat(manager.getCache("unknown", String.class, String.class)).isNull();
+      assertThat(manager.getCacheNames()).containsExactly("named");
+    } finally {
+      manager.close();
+    }
+    CacheManager noFile = TestCaches.manager(ConfigurationFileTest.class);
+    assertThat(noFile.getCache("unknown-" + System.nanoTime())).isNull();
+  }
+
   /** Spring Boot hands the provider {@code file:./config/caches.properties} as it is: relative, opaque. */
   @Test
   void aRelativeFileUriIsReadFromTheWorkingDirectory() throws Exception {

@@ -344,6 +344,11 @@ public final class CaffeineStore<K, V> implements Store<K, V> {
   }
 
   @Override
+  public long estimatedSize() {
+    return cache.estimatedSize();
+  }
+
+  @Override
   public void clear() {
     if (index == null || index.isEmpty()) {
       cache.invalidateAll();

@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import com.github.benmanes.caffeine.cache.Weigher;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
+import java.io.StringReader;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -55,9 +55,11 @@ import javax.cache.integration.CacheWriter;
  *
  * <p>{@code caches.<name>.<property>} configures one cache (names may contain dots: the property is the last
  * part); {@code default.<property>} is the base of caches that code creates under names the file does not
- * know. The properties are those of {@link KeyedCacheConfiguration}: see {@link #PROPERTIES}. Any error (a file
- * that cannot be read, an unknown or misspelt property, a bad value, a class that is missing or of the wrong
- * type) is a {@link CacheException} whose message names the file, the key and what was expected.
+ * know, and of caches the manager creates on demand when such a name is looked up. A file's caches keep values
+ * by reference unless it says {@code store-by-value = true}. The properties are those of
+ * {@link KeyedCacheConfiguration}: see {@link #PROPERTIES}. Any error (a file that cannot be read, an unknown or
+ * misspelt property, a key given twice, a bad value, a class that is missing or of the wrong type) is a
+ * {@link CacheException} whose message names the file, the key (or the lines) and what was expected.
  */
 public final class ConfigurationFile {
   /** Every property a cache (or the defaults) may set, with what it expects. */
@@ -68,19 +70,28 @@ public final class ConfigurationFile {
   private final String source;
   private final Map<String, KeyedCacheConfiguration<Object, Object>> caches;
   private final KeyedCacheConfiguration<Object, Object> defaults;
+  /** What a name the file does not know starts from: the defaults, else the file's own default settings. */
+  private final KeyedCacheConfiguration<Object, Object> base;
 
   private ConfigurationFile(String source, Map<String, KeyedCacheConfiguration<Object, Object>> caches,
       KeyedCacheConfiguration<Object, Object> defaults) {
     this.source = source;
     this.caches = caches;
     this.defaults = defaults;
+    if (defaults != null) {
+      this.base = defaults;
+    } else {
+      this.base = new KeyedCacheConfiguration<>();
+      base.setStoreByValue(false);
+    }
   }
 
   private static Map<String, String> properties() {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("key-type", "a class name; keys must be instances of it (default java.lang.Object)");
     p.put("value-type", "a class name; values must be instances of it (default java.lang.Object)");
-    p.put("store-by-value", "true or false (default true)");
+    p.put("store-by-value", "true or false (default false: a file's caches keep values by reference, as Spring's and"
+        + " Caffeine's own caches do; true copies them through serialization, the JCache default in code)");
     p.put("maximum-size", "a whole number of entries, 0 or more (default: unbounded)");
     p.put("maximum-weight", "a whole number, 0 or more; needs weigher");
     p.put("weigher", "the class name of a com.github.benmanes.caffeine.cache.Weigher with a no-argument constructor");
@@ -109,15 +120,60 @@ public final class ConfigurationFile {
     if ("keyedcache".equals(scheme)) {
       return Optional.empty();
     }
-    Properties properties = new Properties();
+    String text;
     try (InputStream in = open(uri, classLoader)) {
-      try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-        properties.load(reader);
-      }
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException | IllegalArgumentException e) {
       throw new CacheException("keyedcache configuration " + uri + ": cannot be read (" + e.getMessage() + ")", e);
     }
-    return Optional.of(parse(uri.toString(), properties, classLoader));
+    return Optional.of(parse(uri.toString(), load(uri.toString(), text), classLoader));
+  }
+
+  /**
+   * The properties of {@code text}, as {@link Properties#load(Reader)} reads them, except that a key given twice
+   * is an error naming both lines (Properties would keep the last silently).
+   */
+  static Properties load(String source, String text) {
+    Properties properties = new Properties();
+    Map<String, Integer> lineOf = new TreeMap<>();
+    String[] lines = text.split("\r\n|\r|\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      int first = i;
+      String trimmed = lines[i].stripLeading();
+      if (trimmed.isEmpty() || trimmed.charAt(0) == '#' || trimmed.charAt(0) == '!') {
+        continue; // a comment line never continues onto the next
+      }
+      // One logical line: physical lines joined while one ends in an odd number of backslashes.
+      StringBuilder logical = new StringBuilder(lines[i]);
+      while (endsInContinuation(lines[i]) && i + 1 < lines.length) {
+        i++;
+        logical.append('\n').append(lines[i]);
+      }
+      Properties one = new Properties();
+      try {
+        one.load(new StringReader(logical.toString()));
+      } catch (IOException | IllegalArgumentException e) {
+        throw new CacheException("keyedcache configuration " + source + ": line " + (first + 1)
+            + " cannot be read (" + e.getMessage() + ")", e);
+      }
+      for (String key : one.stringPropertyNames()) {
+        Integer earlier = lineOf.putIfAbsent(key, first + 1);
+        if (earlier != null) {
+          throw new CacheException("keyedcache configuration " + source + ": " + key + " is given twice, on line "
+              + earlier + " and on line " + (first + 1) + " — expected each key once");
+        }
+        properties.setProperty(key, one.getProperty(key));
+      }
+    }
+    return properties;
+  }
+
+  private static boolean endsInContinuation(String line) {
+    int backslashes = 0;
+    for (int j = line.length() - 1; j >= 0 && line.charAt(j) == '\\'; j--) {
+      backslashes++;
+    }
+    return backslashes % 2 == 1;
   }
 
   private static InputStream open(URI uri, ClassLoader classLoader) throws IOException {
@@ -181,6 +237,7 @@ public final class ConfigurationFile {
   private static KeyedCacheConfiguration<Object, Object> build(String source, Map<String, String> entries,
       ClassLoader classLoader) {
     KeyedCacheConfiguration<Object, Object> config = new KeyedCacheConfiguration<>();
+    config.setStoreByValue(false);
     Map<String, String> byProperty = new TreeMap<>();
     Map<String, String> keyOf = new TreeMap<>();
     for (Map.Entry<String, String> entry : entries.entrySet()) {
@@ -474,21 +531,26 @@ public final class ConfigurationFile {
     return caches;
   }
 
-  /** The settings for caches the file does not name, if it gives any. */
+  /**
+   * The settings of its {@code default.} section, if the file has one: the base for caches it does not name, which
+   * the manager then also creates on demand.
+   */
   public Optional<KeyedCacheConfiguration<Object, Object>> defaults() {
     return Optional.ofNullable(defaults);
   }
 
+  /** Whether the file names {@code cacheName} in a {@code caches.<name>.} key. */
+  public boolean names(String cacheName) {
+    return caches.containsKey(cacheName);
+  }
+
   /**
    * The settings code's {@code createCache} gets for {@code given}: the file's (for a name it knows, else its
-   * defaults) as the base, and every setting the code gave (anything other than a fresh configuration's value)
-   * over it.
+   * defaults, else a file's default settings, which keep values by reference) as the base, and every setting the
+   * code gave (anything other than a fresh configuration's value) over it.
    */
   public <K, V> KeyedCacheConfiguration<K, V> overlay(String cacheName, KeyedCacheConfiguration<K, V> given) {
-    KeyedCacheConfiguration<Object, Object> base = caches.containsKey(cacheName) ? caches.get(cacheName) : defaults;
-    if (base == null) {
-      return given;
-    }
+    KeyedCacheConfiguration<Object, Object> base = caches.containsKey(cacheName) ? caches.get(cacheName) : this.base;
     @SuppressWarnings({"unchecked", "rawtypes"})
     KeyedCacheConfiguration<K, V> merged = new KeyedCacheConfiguration<>((KeyedCacheConfiguration) base);
     KeyedCacheConfiguration<K, V> fresh = new KeyedCacheConfiguration<>();

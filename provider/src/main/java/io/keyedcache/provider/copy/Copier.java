@@ -27,7 +27,17 @@ public interface Copier {
    * @param classLoader the loader that resolves classes while deserializing
    */
   static Copier serializing(ClassLoader classLoader) {
-    return new SerializingCopier(classLoader);
+    return serializing(classLoader, "configure the cache with setStoreByValue(false)");
+  }
+
+  /**
+   * As {@link #serializing(ClassLoader)}, with what the message about a value that cannot be copied tells the user
+   * to do instead of making it {@code Serializable}.
+   *
+   * @param remedy for example {@code set caches.products.store-by-value = false in classpath:caches.properties}
+   */
+  static Copier serializing(ClassLoader classLoader, String remedy) {
+    return new SerializingCopier(classLoader, remedy);
   }
 }
 

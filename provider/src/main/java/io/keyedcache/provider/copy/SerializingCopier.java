@@ -35,13 +35,15 @@ final class SerializingCopier implements Copier {
   };
 
   private final ClassLoader classLoader;
+  private final String remedy;
 
   // The last class found immutable: most caches hold one value class, and a reference comparison is several
   // times cheaper than a ClassValue lookup on every get. Racy on purpose; a stale class only costs a lookup.
   private Class<?> lastImmutable;
 
-  SerializingCopier(ClassLoader classLoader) {
+  SerializingCopier(ClassLoader classLoader, String remedy) {
     this.classLoader = classLoader;
+    this.remedy = remedy;
   }
 
   // Kept small so that the JIT inlines it into every get; copying proper is out of line.
@@ -85,11 +87,11 @@ final class SerializingCopier implements Copier {
     }
   }
 
-  private static IllegalArgumentException notCopyable(Object object, Exception cause) {
+  private IllegalArgumentException notCopyable(Object object, Exception cause) {
     return new IllegalArgumentException("Cannot copy an object of class " + object.getClass().getName()
         + " for store-by-value: it is not serializable"
         + (cause == null ? "" : " (" + cause.getMessage() + " is not serializable)")
-        + "; make it Serializable or configure the cache with setStoreByValue(false)", cause);
+        + "; make it Serializable or " + remedy, cause);
   }
 
   static boolean isImmutable(Class<?> type) {

@@ -9,17 +9,23 @@ import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 
 /**
- * Registers a cache's MXBeans in the platform MBean server under the names the specification gives:
- * {@code javax.cache:type=CacheConfiguration|CacheStatistics,CacheManager=<uri>,Cache=<name>}.
+ * Registers a cache's MXBeans in the platform MBean server: the standard two under the names the specification
+ * gives, {@code javax.cache:type=CacheConfiguration|CacheStatistics,CacheManager=<uri>,Cache=<name>}, and the
+ * keyed cache's under a name of the same shape in a domain of our own,
+ * {@code io.keyedcache:type=KeyedCache,CacheManager=<uri>,Cache=<name>}.
  */
 public final class MBeans {
-  /** Which of the two beans. */
+  /** Which of the beans. */
   public enum Kind {
-    CONFIGURATION("CacheConfiguration"), STATISTICS("CacheStatistics");
+    CONFIGURATION("javax.cache", "CacheConfiguration"), STATISTICS("javax.cache", "CacheStatistics"),
+    /** The {@link KeyedCacheMXBean}. */
+    KEYED("io.keyedcache", "KeyedCache");
 
+    private final String domain;
     private final String type;
 
-    Kind(String type) {
+    Kind(String domain, String type) {
+      this.domain = domain;
       this.type = type;
     }
   }
@@ -56,9 +62,10 @@ public final class MBeans {
     }
   }
 
-  static ObjectName name(Kind kind, String managerUri, String cacheName) {
+  /** The name the bean of {@code kind} of cache {@code cacheName} in the manager of {@code managerUri} has. */
+  public static ObjectName name(Kind kind, String managerUri, String cacheName) {
     try {
-      return new ObjectName("javax.cache:type=" + kind.type + ",CacheManager=" + safe(managerUri)
+      return new ObjectName(kind.domain + ":type=" + kind.type + ",CacheManager=" + safe(managerUri)
           + ",Cache=" + safe(cacheName));
     } catch (MalformedObjectNameException e) {
       throw new CacheException("Cannot name the MBean of cache " + cacheName, e);

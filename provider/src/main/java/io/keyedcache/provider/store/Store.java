@@ -68,6 +68,12 @@ public interface Store<K, V> {
   /** A snapshot of the keys present. */
   Set<K> keys();
 
+  /**
+   * About how many entries the store holds, for monitoring: it may count entries whose lifetime has passed but
+   * that the store has not removed yet.
+   */
+  long estimatedSize();
+
   /** Removes every entry, without steps: nothing is told of the removals. */
   void clear();
 

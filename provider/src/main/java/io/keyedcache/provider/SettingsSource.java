@@ -1,0 +1,43 @@
+package io.keyedcache.provider;
+
+/**
+ * Where a cache's settings came from, so that a message about a setting names the place the user can change it: a
+ * key of the configuration file for a cache the file set up, the Java call otherwise.
+ */
+final class SettingsSource {
+  static final SettingsSource CODE = new SettingsSource(null, null, false);
+
+  private final String file;
+  private final String prefix;
+  private final boolean typesFromFile;
+
+  private SettingsSource(String file, String prefix, boolean typesFromFile) {
+    this.file = file;
+    this.prefix = prefix;
+    this.typesFromFile = typesFromFile;
+  }
+
+  /**
+   * A cache whose settings the file {@code file} decides, under {@code caches.<cacheName>.}; {@code typesFromFile}
+   * when code gave no key or value type of its own.
+   */
+  static SettingsSource file(String file, String cacheName, boolean typesFromFile) {
+    return new SettingsSource(file, "caches." + cacheName + ".", typesFromFile);
+  }
+
+  /** What to do about a value that store-by-value cannot copy. */
+  String storeByReference() {
+    return file == null ? "configure the cache with setStoreByValue(false)"
+        : "set " + prefix + "store-by-value = false in " + file;
+  }
+
+  /** Where the key type was set, to follow a message about it; empty when code set it. */
+  String keyType() {
+    return typesFromFile ? " (set by " + prefix + "key-type in " + file + ")" : "";
+  }
+
+  /** Where the value type was set, to follow a message about it; empty when code set it. */
+  String valueType() {
+    return typesFromFile ? " (set by " + prefix + "value-type in " + file + ")" : "";
+  }
+}
