@@ -163,7 +163,7 @@ class CacheKeyTest {
     UUID id = UUID.fromString("123e4567-e89b-12d3-a456-426614174000");
     CacheKey key = CacheKey.of("product", 123, "123", 7L, (short) 3, (byte) 2, 1.5, 2.5f, new java.math.BigInteger("9"),
         new BigDecimal("1.50"), 'x', true, "true", Colour.GREEN, id, List.of(1, "a b"), CacheKey.of("n", 1),
-        Double.NaN, "with \"quote\" and \\", -4);
+        Double.NaN, Float.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Float.NaN, "with \"quote\" and \\", -4);
     assertEquals(key, CacheKey.parse(key.toString(), CacheKeyTest.class.getClassLoader()));
     assertEquals(CacheKey.of("product", 123), CacheKey.parse("product::123"));
     assertEquals(CacheKey.of("search", "fruit", "page", 2), CacheKey.parse("search::fruit::page::2"));
@@ -186,6 +186,12 @@ class CacheKeyTest {
         .getMessage().contains("an enum constant"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> CacheKey.parse("digest:a.B/00ff"))
         .getMessage().contains("a digest part cannot be read back"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> CacheKey.parse("enum:.GREEN"))
+        .getMessage().contains("at position 5, expected an enum constant"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> CacheKey.parse("\"ends in a backslash\\"))
+        .getMessage().contains("at position 0, expected a closing \""));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> CacheKey.parse("Float:Big"))
+        .getMessage().contains("NaN, Infinity or -Infinity"));
     assertThrows(NullPointerException.class, () -> CacheKey.parse(null));
   }
 }

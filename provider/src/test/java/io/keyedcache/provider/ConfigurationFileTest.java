@@ -266,6 +266,25 @@ class ConfigurationFileTest {
   }
 
   @Test
+  void aLineThatIsNoPropertyNamesItsNumber() throws Exception {
+    assertRefused("a malformed escape", "line 3 cannot be read (Malformed \\uxxxx encoding.)",
+        "caches.p.statistics = true", "", "caches.p.maximum-size = \\u12");
+  }
+
+  @Test
+  void aCacheMadeOnDemandFailsAsLoudlyAsOneMadeInCode() throws Exception {
+    URI uri = write("on-demand-failing.properties", "default.loader = " + ExplodingLoaderFactory.class.getName());
+    CacheManager manager = manager(uri);
+    try {
+      assertThatThrownBy(() -> manager.getCache("any")).isInstanceOf(IllegalStateException.class)
+          .hasMessage("no loader today");
+      assertThat(manager.getCacheNames()).isEmpty();
+    } finally {
+      manager.close();
+    }
+  }
+
+  @Test
   void propertiesAreReadAsJavaPropertiesFilesAreRead() throws Exception {
     URI uri = write("syntax.properties",
         "! a comment of the other kind",

@@ -70,6 +70,8 @@ class KeyedCacheMXBeanTest {
         .containsExactly("product::1", "product::1::price", "product::1::reviews");
     assertThat((String[]) server.invoke(name, "keysUnder", new Object[] {"product::1", 2}, signature))
         .hasSize(2);
+    assertThat((String[]) server.invoke(name, "keysUnder", new Object[] {"product::1", 1}, signature))
+        .containsExactly("product::1");
 
     assertThat(server.invoke(name, "deleteGroup", new Object[] {" product::1 "}, new String[] {"java.lang.String"}))
         .isEqualTo(3);
@@ -77,6 +79,7 @@ class KeyedCacheMXBeanTest {
     assertThat(cache.containsKey(CacheKey.of("product", 2))).isTrue();
     assertThat(cache.containsKey(CacheKey.of("product", "1"))).isTrue();
 
+    assertThat(server.getAttribute(name, "Enabled")).isEqualTo(true);
     server.setAttribute(name, new Attribute("Enabled", false));
     assertThat(keyed.isEnabled()).isFalse();
     assertThat(server.getAttribute(name, "Enabled")).isEqualTo(false);

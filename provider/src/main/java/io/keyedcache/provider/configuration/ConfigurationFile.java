@@ -539,11 +539,6 @@ public final class ConfigurationFile {
     return Optional.ofNullable(defaults);
   }
 
-  /** Whether the file names {@code cacheName} in a {@code caches.<name>.} key. */
-  public boolean names(String cacheName) {
-    return caches.containsKey(cacheName);
-  }
-
   /**
    * The settings code's {@code createCache} gets for {@code given}: the file's (for a name it knows, else its
    * defaults, else a file's default settings, which keep values by reference) as the base, and every setting the
