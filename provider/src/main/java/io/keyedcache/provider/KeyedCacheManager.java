@@ -2,7 +2,6 @@ package io.keyedcache.provider;
 
 import static java.util.Objects.requireNonNull;
 
-import io.keyedcache.provider.caffeine.CaffeineStore;
 import io.keyedcache.provider.configuration.ConfigurationFile;
 import io.keyedcache.provider.configuration.KeyedCacheConfiguration;
 import io.keyedcache.provider.store.StoreFactory;
@@ -36,7 +35,7 @@ public final class KeyedCacheManager implements CacheManager {
   private final ConcurrentMap<String, KeyedJCache<?, ?>> caches = new ConcurrentHashMap<>();
   private final ConfigurationFile file;
   /** Makes the stores of this manager's caches: its tier. */
-  private final StoreFactory stores = CaffeineStore.FACTORY;
+  private final StoreFactory stores;
   /** Caches created from the file that code has not created over yet. */
   private final Set<String> fromFile = ConcurrentHashMap.newKeySet();
   /** Held while a cache is created on demand, so that two threads asking at once get the same cache. */
@@ -44,8 +43,9 @@ public final class KeyedCacheManager implements CacheManager {
   private volatile boolean closed;
 
   KeyedCacheManager(KeyedCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties,
-      ConfigurationFile file) {
+      ConfigurationFile file, StoreFactory stores) {
     this.provider = provider;
+    this.stores = stores;
     this.uri = uri;
     this.classLoader = new WeakReference<>(classLoader);
     this.properties = new Properties();
@@ -121,7 +121,7 @@ public final class KeyedCacheManager implements CacheManager {
     SettingsSource from = source;
     KeyedJCache<?, ?> created = caches.compute(cacheName, (name, existing) -> {
       if (existing != null) {
-        throw new CacheException("A cache named '" + cacheName + "' already exists in " + uri);
+        throw new CacheException("A cache named '" + cacheName + "' already exists in " + Tiers.redact(uri));
       }
       return new KeyedJCache<>(this, name, settings, stores, from);
     });
@@ -287,6 +287,12 @@ public final class KeyedCacheManager implements CacheManager {
       }
     }
     caches.clear();
+    try {
+      stores.close();
+    } catch (RuntimeException e) {
+      System.getLogger(KeyedCacheManager.class.getName()).log(System.Logger.Level.WARNING,
+          "Failed to close the tier of " + this, e);
+    }
   }
 
   @Override
@@ -310,12 +316,12 @@ public final class KeyedCacheManager implements CacheManager {
 
   private void requireOpen() {
     if (closed) {
-      throw new IllegalStateException("Cache manager " + uri + " is closed");
+      throw new IllegalStateException("Cache manager " + Tiers.redact(uri) + " is closed");
     }
   }
 
   @Override
   public String toString() {
-    return "KeyedCacheManager[" + uri + "]";
+    return "KeyedCacheManager[" + Tiers.redact(uri) + "]";
   }
 }

@@ -1,6 +1,9 @@
 package io.keyedcache.provider;
 
+import io.keyedcache.provider.caffeine.CaffeineStore;
 import io.keyedcache.provider.configuration.ConfigurationFile;
+import io.keyedcache.provider.store.StoreFactory;
+import javax.cache.CacheException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +23,8 @@ import javax.cache.spi.CachingProvider;
  */
 public final class KeyedCachingProvider implements CachingProvider {
   private static final URI DEFAULT_URI = URI.create("keyedcache:default");
+  /** The system property that sets {@link #getDefaultURI()}: a tier or a configuration file for the whole JVM. */
+  public static final String DEFAULT_URI_PROPERTY = "io.keyedcache.default-uri";
 
   // Weak keys so that a class loader (an undeployed application) is not kept alive by its managers.
   private final Map<ClassLoader, Map<URI, KeyedCacheManager>> managers = new WeakHashMap<>();
@@ -39,8 +44,7 @@ public final class KeyedCachingProvider implements CachingProvider {
         try {
           // A file the URI names is read, and its caches created, before the manager is registered: a bad file
           // leaves nothing behind.
-          ConfigurationFile file = ConfigurationFile.forUri(managerUri, loader).orElse(null);
-          manager = new KeyedCacheManager(this, managerUri, loader, managerProperties, file);
+          manager = create(managerUri, loader, managerProperties);
         } finally {
           if (byUri.isEmpty()) {
             managers.remove(loader);
@@ -49,6 +53,33 @@ public final class KeyedCachingProvider implements CachingProvider {
         managers.computeIfAbsent(loader, l -> new HashMap<>()).put(managerUri, manager);
       }
       return manager;
+    }
+  }
+
+  /**
+   * A manager on the tier its URI selects: a tier's own URI ({@code redis://...}), or a configuration file (whose
+   * {@code tier} may name one), or no file at all (the embedded tier).
+   */
+  private KeyedCacheManager create(URI uri, ClassLoader loader, Properties properties) {
+    ConfigurationFile file = null;
+    StoreFactory stores;
+    if (Tiers.isTierScheme(uri.getScheme(), loader)) {
+      stores = Tiers.connect(uri, properties, loader);
+    } else {
+      file = ConfigurationFile.forUri(uri, loader).orElse(null);
+      if (file != null && file.tier().isPresent()) {
+        Properties settings = file.tierSettings();
+        properties.stringPropertyNames().forEach(key -> settings.putIfAbsent(key, properties.getProperty(key)));
+        stores = Tiers.connect(file.tier().get(), settings, loader);
+      } else {
+        stores = CaffeineStore.FACTORY;
+      }
+    }
+    try {
+      return new KeyedCacheManager(this, uri, loader, properties, file, stores);
+    } catch (RuntimeException e) {
+      stores.close();
+      throw e;
     }
   }
 
@@ -68,9 +99,26 @@ public final class KeyedCachingProvider implements CachingProvider {
     return loader != null ? loader : KeyedCachingProvider.class.getClassLoader();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>{@code keyedcache:default} (the embedded tier, no file), unless the system property
+   * {@value #DEFAULT_URI_PROPERTY} names another URI (a configuration file, or a tier such as
+   * {@code redis://127.0.0.1:6379}): code and frameworks that ask for the default manager then get that one.
+   *
+   * @throws CacheException if the system property is not a URI
+   */
   @Override
   public URI getDefaultURI() {
-    return DEFAULT_URI;
+    String configured = System.getProperty(DEFAULT_URI_PROPERTY);
+    if (configured == null || configured.isBlank()) {
+      return DEFAULT_URI;
+    }
+    try {
+      return new URI(configured.strip());
+    } catch (java.net.URISyntaxException e) {
+      throw new CacheException("The system property " + DEFAULT_URI_PROPERTY + " is not a URI: " + e.getMessage());
+    }
   }
 
   @Override

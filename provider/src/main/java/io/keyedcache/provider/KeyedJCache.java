@@ -118,7 +118,7 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
     this.store = stores.create(new StoreSettings<>(name, configuration, executor, expiring, keyed),
         new StoreCallbacks<>(this));
     this.loads = new ReadThrough<>(this, store);
-    this.management = new Management(this, manager.getURI().toString(), configuration);
+    this.management = new Management(this, Tiers.redact(manager.getURI()), configuration);
     management.setStatisticsEnabled(configuration.isStatisticsEnabled());
     management.setManagementEnabled(configuration.isManagementEnabled());
     updateMode();

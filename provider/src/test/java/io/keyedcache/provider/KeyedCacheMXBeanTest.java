@@ -92,6 +92,14 @@ class KeyedCacheMXBeanTest {
   }
 
   @Test
+  void aCacheNameWithWildcardsStillGetsItsBeans() throws Exception {
+    manager.createCache("what?*\"now\"", new MutableConfiguration<>().setManagementEnabled(true));
+    assertThat(server.isRegistered(MBeans.name(MBeans.Kind.KEYED, manager.getURI().toString(), "what?*\"now\"")))
+        .isTrue();
+    assertThat(server.isRegistered(name("what...now."))).isTrue();
+  }
+
+  @Test
   void badInputIsNamedAndChangesNothing() throws Exception {
     Cache<Object, Object> cache = manager.createCache("guarded",
         new MutableConfiguration<>().setManagementEnabled(true));

@@ -65,17 +65,26 @@ public final class ConfigurationFile {
   /** Every property a cache (or the defaults) may set, with what it expects. */
   public static final Map<String, String> PROPERTIES = properties();
 
+  /** The keys of the manager itself (no {@code caches.} or {@code default.} prefix), with what they expect. */
+  public static final Map<String, String> MANAGER_PROPERTIES = Map.of(
+      "tier", "the URI of the tier the caches live on, such as redis://127.0.0.1:6379 (default: in this JVM)",
+      "namespace", "the prefix of this manager's keys on a shared tier: letters, digits, - _ . (default keyedcache)",
+      "serialization-filter", "the classes a shared tier may decode, as a java.io.ObjectInputFilter pattern, such"
+          + " as com.example.**");
+
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
   private final String source;
   private final Map<String, KeyedCacheConfiguration<Object, Object>> caches;
   private final KeyedCacheConfiguration<Object, Object> defaults;
+  private final Map<String, String> manager;
   /** What a name the file does not know starts from: the defaults, else the file's own default settings. */
   private final KeyedCacheConfiguration<Object, Object> base;
 
   private ConfigurationFile(String source, Map<String, KeyedCacheConfiguration<Object, Object>> caches,
-      KeyedCacheConfiguration<Object, Object> defaults) {
+      KeyedCacheConfiguration<Object, Object> defaults, Map<String, String> manager) {
     this.source = source;
+    this.manager = manager;
     this.caches = caches;
     this.defaults = defaults;
     if (defaults != null) {
@@ -214,15 +223,20 @@ public final class ConfigurationFile {
   static ConfigurationFile parse(String source, Properties properties, ClassLoader classLoader) {
     Map<String, Map<String, String>> byCache = new TreeMap<>();
     Map<String, String> defaultsRaw = new TreeMap<>();
+    Map<String, String> manager = new TreeMap<>();
     for (String key : new TreeSet<>(properties.stringPropertyNames())) {
       String value = properties.getProperty(key).trim();
-      if (key.startsWith("default.")) {
+      if (MANAGER_PROPERTIES.containsKey(key)) {
+        manager.put(key, managerValue(source, key, value));
+      } else if (key.startsWith("default.")) {
         defaultsRaw.put(key, value);
       } else if (key.startsWith("caches.") && key.lastIndexOf('.') > "caches.".length()) {
         String name = key.substring("caches.".length(), key.lastIndexOf('.'));
         byCache.computeIfAbsent(name, n -> new TreeMap<>()).put(key, value);
       } else {
-        throw error(source, key, "a key of the form caches.<cache name>.<property> or default.<property>");
+        throw error(source, key, "a key of the form caches.<cache name>.<property> or default.<property>, or one of "
+            + String.join(", ", new TreeSet<>(MANAGER_PROPERTIES.keySet()))
+            + (key.indexOf('.') < 0 ? closest(key, MANAGER_PROPERTIES.keySet()) : ""));
       }
     }
     Map<String, KeyedCacheConfiguration<Object, Object>> caches = new LinkedHashMap<>();
@@ -231,7 +245,32 @@ public final class ConfigurationFile {
     }
     KeyedCacheConfiguration<Object, Object> defaults =
         defaultsRaw.isEmpty() ? null : build(source, defaultsRaw, classLoader);
-    return new ConfigurationFile(source, Collections.unmodifiableMap(caches), defaults);
+    return new ConfigurationFile(source, Collections.unmodifiableMap(caches), defaults,
+        Collections.unmodifiableMap(manager));
+  }
+
+  private static String managerValue(String source, String key, String value) {
+    switch (key) {
+      case "tier":
+        try {
+          if (URI.create(value).getScheme() != null) {
+            return value;
+          }
+        } catch (IllegalArgumentException e) {
+          // reported below
+        }
+        throw error(source, key, "a URI with a scheme, such as redis://127.0.0.1:6379");
+      case "namespace":
+        if (value.matches("[A-Za-z0-9_.-]+")) {
+          return value;
+        }
+        throw error(source, key, "letters, digits, - _ or ., not '" + value + "'");
+      default:
+        if (value.isEmpty()) {
+          throw error(source, key, "a filter pattern, such as com.example.**");
+        }
+        return value;
+    }
   }
 
   private static KeyedCacheConfiguration<Object, Object> build(String source, Map<String, String> entries,
@@ -524,6 +563,22 @@ public final class ConfigurationFile {
   /** Where the settings came from. */
   public String source() {
     return source;
+  }
+
+  /** The tier the file selects with {@code tier}, if it names one. */
+  public Optional<URI> tier() {
+    return Optional.ofNullable(manager.get("tier")).map(URI::create);
+  }
+
+  /** The file's settings for a tier ({@code namespace}, {@code serialization-filter}), as properties. */
+  public Properties tierSettings() {
+    Properties settings = new Properties();
+    manager.forEach((key, value) -> {
+      if (!key.equals("tier")) {
+        settings.setProperty(key, value);
+      }
+    });
+    return settings;
   }
 
   /** The caches the file names, by name, each with its settings. */

@@ -72,8 +72,8 @@ public final class MBeans {
     }
   }
 
-  /** Replaces the characters an object name's value may not hold unquoted. */
+  /** Replaces the characters an object name's value may not hold unquoted (and the wildcards of patterns). */
   private static String safe(String value) {
-    return value == null ? "" : value.replaceAll("[:=,\n]", ".");
+    return value == null ? "" : value.replaceAll("[:=,\n*?\"]", ".");
   }
 }

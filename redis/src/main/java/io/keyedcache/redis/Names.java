@@ -1,0 +1,92 @@
+package io.keyedcache.redis;
+
+import io.keyedcache.CacheKey;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.NotSerializableException;
+import java.io.ObjectOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * The Redis key names of one cache's entries. Every name of a cache shares the hash tag {@code {<namespace>:<cache>}},
+ * so that a script over an entry's value, lease and the cache's index touches one hash slot (Redis Cluster later).
+ *
+ * <pre>
+ * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:v:&lt;key&gt;   the entry (an {@link Envelope})
+ * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:l:&lt;key&gt;   the lease of a step on it
+ * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:i         the sorted index of the cache's CacheKey keys
+ * </pre>
+ *
+ * A key is named injectively: a {@link CacheKey} by its text ({@code k} first), a string, int or long by its own
+ * ({@code s}, {@code i}, {@code l}), any other key by its Java serialization in Base64 ({@code j}).
+ */
+final class Names {
+  private final String prefix;
+  private final byte[] index;
+
+  Names(String namespace, String cacheName) {
+    // '}' would end the hash tag early; the name stays injective since the whole cache name follows the tag
+    String tag = (namespace + ":" + cacheName).replace("}", "%7D").replace("{", "%7B");
+    this.prefix = namespace + ":{" + tag + "}:";
+    this.index = bytes(prefix + "i");
+  }
+
+  byte[] value(Object key) {
+    return bytes(prefix + "v:" + name(key));
+  }
+
+  byte[] lease(Object key) {
+    return bytes(prefix + "l:" + name(key));
+  }
+
+  byte[] index() {
+    return index;
+  }
+
+  /** A SCAN pattern that matches the value names of this cache, and nothing else. */
+  String valuePattern() {
+    return escapeGlob(prefix + "v:") + "*";
+  }
+
+  private static String escapeGlob(String text) {
+    StringBuilder escaped = new StringBuilder(text.length() + 8);
+    for (char c : text.toCharArray()) {
+      if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+        escaped.append('\\');
+      }
+      escaped.append(c);
+    }
+    return escaped.toString();
+  }
+
+  static String name(Object key) {
+    if (key instanceof CacheKey) {
+      return "k" + key;
+    }
+    if (key instanceof String) {
+      return "s" + key;
+    }
+    if (key instanceof Integer) {
+      return "i" + key;
+    }
+    if (key instanceof Long) {
+      return "l" + key;
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(key);
+    } catch (NotSerializableException e) {
+      throw new IllegalArgumentException("A key of class " + key.getClass().getName() + " cannot be named on the"
+          + " shared tier: it is not serializable", e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("A key of class " + key.getClass().getName() + " cannot be named on the"
+          + " shared tier: " + e, e);
+    }
+    return "j" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.toByteArray());
+  }
+
+  static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,459 @@
+package io.keyedcache.redis;
+
+import io.keyedcache.CacheKey;
+import io.keyedcache.provider.store.Step;
+import io.keyedcache.provider.store.Store;
+import io.keyedcache.provider.store.StoreOwner;
+import io.keyedcache.provider.store.StoreSettings;
+import io.lettuce.core.Range;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.nio.charset.StandardCharsets;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The shared tier's {@link Store}: each entry one Redis string (an {@link Envelope}) with a deadline in its header
+ * and a Redis TTL a grace period beyond it, so that an entry whose deadline has passed is still there to be reported
+ * as expired when a JVM next looks at it. Plain writes are single scripts. A step holds a lease on its key (a
+ * {@code SET NX PX} with a token of this JVM), so that no other step or plain write of any JVM runs between reading
+ * the entry and writing the step's decision; the write checks the token in the same script.
+ *
+ * <p>Thread-safe. Steps of one JVM on one key also take a local lock first, so that they do not contend for the
+ * lease over the network.
+ */
+final class RedisStore<K, V> implements Store<K, V> {
+  /** How long an expired entry stays on the server for the JVMs to notice and report it. */
+  static final long GRACE_MILLIS = TimeUnit.MINUTES.toMillis(1);
+  private static final byte[] EMPTY = new byte[0];
+
+  private final RedisStores connection;
+  private final RedisCommands<byte[], byte[]> commands;
+  private final Names names;
+  private final String cacheName;
+  private final Envelope envelope;
+  private final StoreOwner<K, V> owner;
+  private final boolean expiring;
+  private final boolean indexed;
+  private final ReentrantLock[] locks = new ReentrantLock[64];
+
+  RedisStore(RedisStores connection, StoreSettings<K, V> settings, StoreOwner<K, V> owner, Envelope envelope) {
+    this.connection = connection;
+    this.commands = connection.commands();
+    this.names = new Names(connection.namespace(), settings.cacheName());
+    this.cacheName = settings.cacheName();
+    this.envelope = envelope;
+    this.owner = owner;
+    this.expiring = settings.expiring();
+    this.indexed = settings.indexed();
+    for (int i = 0; i < locks.length; i++) {
+      locks[i] = new ReentrantLock();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- reads
+
+  @Override
+  public V peek(K key) {
+    Envelope.Entry entry = fetch(key);
+    return entry == null ? null : value(entry);
+  }
+
+  @Override
+  public V read(K key) {
+    byte[] stored = connection.call(() -> commands.get(names.value(key)));
+    Envelope.Entry entry = live(key, stored);
+    if (entry == null) {
+      return null;
+    }
+    if (expiring) {
+      long lifetime = owner.lifetimeAfterRead();
+      if (lifetime != Step.UNCHANGED) {
+        retime(key, stored, entry, lifetime);
+      }
+    }
+    return value(entry);
+  }
+
+  @Override
+  public boolean contains(K key) {
+    return fetch(key) != null;
+  }
+
+  /** The live entry of {@code key}, or null; an expired one is removed and reported. */
+  private Envelope.Entry fetch(K key) {
+    return live(key, connection.call(() -> commands.get(names.value(key))));
+  }
+
+  private Envelope.Entry live(K key, byte[] stored) {
+    if (stored == null) {
+      return null;
+    }
+    Envelope.Entry entry = decode(key, stored);
+    if (entry == null) {
+      return null;
+    }
+    if (!entry.isLive(System.currentTimeMillis())) {
+      expire(key, stored, entry);
+      return null;
+    }
+    return entry;
+  }
+
+  /** Decodes, or removes what cannot be decoded (logged once) and answers null: a miss. */
+  private Envelope.Entry decode(K key, byte[] stored) {
+    try {
+      return envelope.decode(stored);
+    } catch (Envelope.Undecodable e) {
+      connection.undecodable(names.value(key), e);
+      removeIfSame(key, stored);
+      return null;
+    }
+  }
+
+  private void expire(K key, byte[] stored, Envelope.Entry entry) {
+    if (removeIfSame(key, stored)) {
+      owner.expired(key, value(entry));
+    }
+  }
+
+  private boolean removeIfSame(K key, byte[] stored) {
+    List<Object> reply = connection.call(() -> Script.REMOVE_IF_SAME.run(commands, keys(key), stored, member(key)));
+    return status(reply) == 1;
+  }
+
+  /** The entry with a new lifetime, unless another write came first. */
+  private void retime(K key, byte[] stored, Envelope.Entry entry, long lifetime) {
+    long now = System.currentTimeMillis();
+    long deadline = deadline(now, lifetime, entry.deadline());
+    if (deadline <= now) {
+      expire(key, stored, entry);
+      return;
+    }
+    connection.call(() -> Script.TOUCH.run(commands, new byte[][] {names.value(key)}, Envelope.header(deadline),
+        px(now, deadline), java.util.Arrays.copyOfRange(stored, 3, Envelope.HEADER)));
+  }
+
+  // ---------------------------------------------------------------------------------------------- plain writes
+
+  @Override
+  public void put(K key, V value) {
+    long now = System.currentTimeMillis();
+    long deadline = expiring ? deadline(now, owner.lifetimeAtCreation(), Envelope.NO_DEADLINE) : Envelope.NO_DEADLINE;
+    byte[] stored = envelope.encode(key, value, deadline);
+    waitingForLease(key, () -> Script.PUT.run(commands, keys(key), stored, px(now, deadline), member(key)));
+  }
+
+  @Override
+  public V putIfAbsent(K key, V value) {
+    long now = System.currentTimeMillis();
+    long deadline = expiring ? deadline(now, owner.lifetimeAtCreation(), Envelope.NO_DEADLINE) : Envelope.NO_DEADLINE;
+    byte[] stored = envelope.encode(key, value, deadline);
+    List<Object> reply = waitingForLease(key, () -> Script.PUT_IF_ABSENT.run(commands, keys(key), stored,
+        px(now, deadline), member(key), Long.toString(now).getBytes(StandardCharsets.US_ASCII)));
+    if (status(reply) == 1) {
+      return null;
+    }
+    Envelope.Entry present = decode(key, (byte[]) reply.get(1));
+    return present == null ? null : value(present);
+  }
+
+  @Override
+  public V remove(K key) {
+    List<Object> reply = waitingForLease(key, () -> Script.REMOVE.run(commands, keys(key), member(key)));
+    if (status(reply) == 0) {
+      return null;
+    }
+    Envelope.Entry removed = decode(key, (byte[]) reply.get(1));
+    return removed == null || !removed.isLive(System.currentTimeMillis()) ? null : value(removed);
+  }
+
+  /** Runs a plain write, again while a step of some JVM holds the key's lease. */
+  private List<Object> waitingForLease(K key, java.util.function.Supplier<List<Object>> write) {
+    for (int attempt = 0; ; attempt++) {
+      List<Object> reply = connection.call(write);
+      if (status(reply) != -1) {
+        return reply;
+      }
+      pause(attempt);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- steps
+
+  @Override
+  public <S extends Step<V>> S apply(K key, S step) {
+    ReentrantLock lock = locks[(key.hashCode() & 0x7fffffff) % locks.length];
+    lock.lock();
+    try {
+      byte[] token = connection.acquire(names.lease(key));
+      boolean released = false;
+      try {
+        byte[] stored = connection.call(() -> commands.get(names.value(key)));
+        long now = System.currentTimeMillis();
+        Envelope.Entry entry = stored == null ? null : decodeUnderLease(key, stored);
+        boolean expired = entry != null && !entry.isLive(now);
+        V present = entry == null || expired ? null : value(entry);
+        V next = step.decide(present);
+        long lifetime = next == null ? 0L : step.lifetime();
+        step.commit();
+        byte[] write;
+        String mode;
+        long deadline = Envelope.NO_DEADLINE;
+        if (next == null) {
+          mode = stored == null ? "keep" : "del";
+          write = EMPTY;
+        } else {
+          deadline = deadline(now, lifetime, present != null ? entry.deadline() : Envelope.NO_DEADLINE);
+          if (deadline <= now) {
+            mode = stored == null ? "keep" : "del";
+            write = EMPTY;
+          } else if (next == present && deadline == entry.deadline()) {
+            mode = "keep";
+            write = EMPTY;
+          } else if (next == present) {
+            mode = "set";
+            write = Envelope.withDeadline(stored, deadline);
+          } else {
+            mode = "set";
+            write = envelope.encode(key, next, deadline);
+          }
+        }
+        byte[] body = write;
+        long until = deadline;
+        List<Object> reply = connection.call(() -> Script.COMMIT.run(commands, keys(key), token,
+            mode.getBytes(StandardCharsets.US_ASCII), body, "set".equals(mode) ? px(now, until) : zero(),
+            member(key)));
+        released = true;
+        if (status(reply) == -1) {
+          throw new javax.cache.CacheException("The step on key " + key + " of cache '" + cacheName
+              + "' outlived its lease on " + connection.server() + "; its change was not written");
+        }
+        if (expired) {
+          owner.expired(key, value(entry));
+        }
+        if (next != null && deadline <= now) {
+          owner.expired(key, next); // a lifetime of zero: expired at once, as an embedded store reports it
+        }
+        return step;
+      } finally {
+        if (!released) {
+          connection.release(names.lease(key), token);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Under the lease an undecodable entry is a miss the step overwrites (it was logged). */
+  private Envelope.Entry decodeUnderLease(K key, byte[] stored) {
+    try {
+      return envelope.decode(stored);
+    } catch (Envelope.Undecodable e) {
+      connection.undecodable(names.value(key), e);
+      return null;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- the rest
+
+  @Override
+  public void touch(K key, long lifetime) {
+    if (lifetime == Step.UNCHANGED) {
+      return;
+    }
+    byte[] stored = connection.call(() -> commands.get(names.value(key)));
+    Envelope.Entry entry = live(key, stored);
+    if (entry != null) {
+      retime(key, stored, entry, lifetime);
+    }
+  }
+
+  @Override
+  public Iterator<Map.Entry<K, V>> iterator() {
+    return new Iterator<>() {
+      private ScanCursor cursor = ScanCursor.INITIAL;
+      private final List<Map.Entry<K, V>> batch = new ArrayList<>();
+      private int position;
+
+      @Override
+      public boolean hasNext() {
+        while (position == batch.size() && !cursor.isFinished()) {
+          batch.clear();
+          position = 0;
+          KeyScanCursor<byte[]> scanned = connection.call(() -> commands.scan(cursor,
+              ScanArgs.Builder.matches(names.valuePattern()).limit(500)));
+          cursor = scanned;
+          if (scanned.getKeys().isEmpty()) {
+            continue;
+          }
+          long now = System.currentTimeMillis();
+          List<KeyValue<byte[], byte[]>> values = connection.call(
+              () -> commands.mget(scanned.getKeys().toArray(new byte[0][])));
+          for (KeyValue<byte[], byte[]> value : values) {
+            if (!value.hasValue()) {
+              continue;
+            }
+            try {
+              Envelope.Entry entry = envelope.decode(value.getValue());
+              if (entry.isLive(now)) {
+                @SuppressWarnings("unchecked")
+                K key = (K) entry.key();
+                batch.add(new AbstractMap.SimpleImmutableEntry<>(key, value(entry)));
+              }
+            } catch (Envelope.Undecodable e) {
+              connection.undecodable(value.getKey(), e);
+            }
+          }
+        }
+        return position < batch.size();
+      }
+
+      @Override
+      public Map.Entry<K, V> next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return batch.get(position++);
+      }
+    };
+  }
+
+  @Override
+  public Set<K> keys() {
+    Set<K> keys = new LinkedHashSet<>();
+    for (Iterator<Map.Entry<K, V>> it = iterator(); it.hasNext(); ) {
+      keys.add(it.next().getKey());
+    }
+    return keys;
+  }
+
+  @Override
+  public long estimatedSize() {
+    long count = 0;
+    ScanCursor cursor = ScanCursor.INITIAL;
+    do {
+      ScanCursor from = cursor;
+      KeyScanCursor<byte[]> scanned = connection.call(() -> commands.scan(from,
+          ScanArgs.Builder.matches(names.valuePattern()).limit(1000)));
+      count += scanned.getKeys().size();
+      cursor = scanned;
+    } while (!cursor.isFinished());
+    return count;
+  }
+
+  @Override
+  public void clear() {
+    ScanCursor cursor = ScanCursor.INITIAL;
+    do {
+      ScanCursor from = cursor;
+      KeyScanCursor<byte[]> scanned = connection.call(() -> commands.scan(from,
+          ScanArgs.Builder.matches(names.valuePattern()).limit(1000)));
+      if (!scanned.getKeys().isEmpty()) {
+        connection.call(() -> commands.unlink(scanned.getKeys().toArray(new byte[0][])));
+      }
+      cursor = scanned;
+    } while (!cursor.isFinished());
+    if (indexed) {
+      connection.call(() -> commands.unlink(names.index()));
+    }
+  }
+
+  @Override
+  public List<CacheKey> group(CacheKey key) {
+    if (!indexed) {
+      throw new UnsupportedOperationException("This store keeps no index of CacheKey keys");
+    }
+    String text = key.toString();
+    List<byte[]> members = new ArrayList<>(connection.call(() -> commands.zrangebylex(names.index(),
+        Range.create(Names.bytes(text), Names.bytes(text)))));
+    // every child's text is the parent's followed by "::", so the children are the range [text:: , text:;)
+    members.addAll(connection.call(() -> commands.zrangebylex(names.index(), Range.from(
+        Range.Boundary.including(Names.bytes(text + "::")), Range.Boundary.excluding(Names.bytes(text + ":;"))))));
+    List<CacheKey> group = new ArrayList<>(members.size());
+    for (byte[] member : members) {
+      CacheKey child = CacheKey.parse(new String(member, StandardCharsets.UTF_8));
+      if (fetch(keyOf(child)) != null) {
+        group.add(child);
+      } else {
+        connection.call(() -> commands.zrem(names.index(), member)); // its entry expired on the server
+      }
+    }
+    return group;
+  }
+
+  @SuppressWarnings("unchecked")
+  private K keyOf(CacheKey key) {
+    return (K) key;
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> type) {
+    return type.isInstance(this) ? type.cast(this) : null;
+  }
+
+  @Override
+  public void close() {
+    // the connection is the manager's; the entries stay on the server for the other JVMs
+  }
+
+  // ---------------------------------------------------------------------------------------------- helpers
+
+  private byte[][] keys(K key) {
+    return new byte[][] {names.value(key), names.lease(key), names.index()};
+  }
+
+  private byte[] member(K key) {
+    return indexed && key instanceof CacheKey ? Names.bytes(key.toString()) : EMPTY;
+  }
+
+  @SuppressWarnings("unchecked")
+  private V value(Envelope.Entry entry) {
+    return (V) entry.value();
+  }
+
+  private static int status(List<Object> reply) {
+    return ((Number) reply.get(0)).intValue();
+  }
+
+  /** The deadline a lifetime gives: {@code kept} for UNCHANGED, none for ETERNAL, else now plus it (rounded up). */
+  static long deadline(long now, long lifetime, long kept) {
+    if (lifetime == Step.UNCHANGED) {
+      return kept;
+    }
+    if (lifetime == Step.ETERNAL || lifetime >= TimeUnit.DAYS.toNanos(365L * 1000)) {
+      return Envelope.NO_DEADLINE;
+    }
+    return now + (lifetime + 999_999) / 1_000_000;
+  }
+
+  private static byte[] px(long now, long deadline) {
+    return Long.toString(deadline == Envelope.NO_DEADLINE ? 0 : deadline - now + GRACE_MILLIS)
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static byte[] zero() {
+    return new byte[] {'0'};
+  }
+
+  static void pause(int attempt) {
+    try {
+      Thread.sleep(Math.min(20, 1 + attempt));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new javax.cache.CacheException("Interrupted while waiting for a step of another JVM", e);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package io.keyedcache.redis;
+
+import io.keyedcache.provider.store.StoreFactory;
+import io.keyedcache.provider.store.StoreTier;
+import io.lettuce.core.RedisURI;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.Set;
+import javax.cache.CacheException;
+
+/**
+ * The shared tier: keyedcache's caches on a Redis server, selected by a manager URI in Lettuce's syntax
+ * ({@code redis://host:port}, {@code rediss://} for TLS, {@code redis://user:password@host:port}) or by a
+ * configuration file's {@code tier}. The URI's fragment, or the {@code namespace} setting, is the prefix of the
+ * manager's keys (default {@code keyedcache}), so that several applications share one server without seeing each
+ * other's keys. The settings may also come as query parameters of the URI ({@code ?namespace=shop&amp;
+ * serialization-filter=com.example.**}); the others are Lettuce's. Found by the provider through {@code META-INF/services}; applications do not use it directly.
+ *
+ * <p>The manager connects when it is created: no server there is a {@link CacheException} from
+ * {@code getCacheManager} that names the host and port.
+ */
+public final class RedisTier implements StoreTier {
+  /**
+   * The system property whose classes every manager of the JVM may decode, beside its own {@code
+   * serialization-filter}: an {@link java.io.ObjectInputFilter} pattern such as {@code com.example.**}.
+   */
+  public static final String FILTER_PROPERTY = "io.keyedcache.serialization-filter";
+
+  /** Public for {@link java.util.ServiceLoader}. */
+  public RedisTier() {}
+
+  @Override
+  public Set<String> schemes() {
+    return Set.of("redis", "rediss", "redis-socket", "redis-sentinel");
+  }
+
+  @Override
+  public StoreFactory connect(URI uri, Properties settings, ClassLoader classLoader) {
+    Properties merged = new Properties();
+    merged.putAll(settings);
+    StringBuilder rest = new StringBuilder();
+    if (uri.getRawQuery() != null) {
+      // our settings may come as query parameters; Lettuce gets the others
+      for (String parameter : uri.getRawQuery().split("&")) {
+        int equals = parameter.indexOf('=');
+        String name = equals < 0 ? parameter : parameter.substring(0, equals);
+        if (name.equals("namespace") || name.equals("serialization-filter")) {
+          merged.setProperty(name, URLDecoder.decode(parameter.substring(equals + 1), StandardCharsets.UTF_8));
+        } else {
+          rest.append(rest.length() == 0 ? "?" : "&").append(parameter);
+        }
+      }
+    }
+    String namespace = merged.getProperty("namespace", uri.getFragment() == null ? "keyedcache" : uri.getFragment());
+    if (!namespace.matches("[A-Za-z0-9_.-]+")) {
+      throw new CacheException("The namespace of " + server(uri) + " must be letters, digits, - _ or ., not '"
+          + namespace + "'");
+    }
+    RedisURI redisUri;
+    try {
+      String text = uri.toString();
+      int end = text.indexOf('?') >= 0 ? text.indexOf('?') : text.indexOf('#') >= 0 ? text.indexOf('#') : text.length();
+      redisUri = RedisURI.create(text.substring(0, end) + rest);
+    } catch (IllegalArgumentException e) {
+      throw new CacheException("keyedcache cannot read the Redis URI " + server(uri) + ": " + e.getMessage(), e);
+    }
+    String filter = merged.getProperty("serialization-filter");
+    String jvmWide = System.getProperty(FILTER_PROPERTY);
+    if (jvmWide != null && !jvmWide.isBlank()) {
+      filter = filter == null ? jvmWide : filter + ";" + jvmWide;
+    }
+    return new RedisStores(redisUri, server(uri), namespace, filter,
+        classLoader);
+  }
+
+  /** Where the server is, for messages: scheme, host and port, never the user information. */
+  static String server(URI uri) {
+    return uri.getScheme() + "://" + (uri.getHost() == null ? uri.getSchemeSpecificPart().replaceAll(".*@", "")
+        : uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()));
+  }
+}

@@ -1,0 +1,97 @@
+package io.keyedcache.redis;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.util.List;
+
+/** A Lua script run by its digest (EVALSHA), loaded again when the server has lost it (a restart). */
+final class Script {
+  private final String text;
+  private volatile String digest;
+
+  Script(String text) {
+    this.text = text;
+  }
+
+  /** Runs the script; its reply is a list (every script here returns a table). */
+  @SuppressWarnings("unchecked")
+  List<Object> run(RedisCommands<byte[], byte[]> commands, byte[][] keys, byte[]... args) {
+    String sha = digest;
+    if (sha == null) {
+      sha = commands.scriptLoad(text);
+      digest = sha;
+    }
+    try {
+      return (List<Object>) commands.evalsha(sha, ScriptOutputType.MULTI, keys, args);
+    } catch (RedisNoScriptException e) {
+      digest = commands.scriptLoad(text);
+      return (List<Object>) commands.evalsha(digest, ScriptOutputType.MULTI, keys, args);
+    }
+  }
+
+  // KEYS[1] the value, KEYS[2] the lease, KEYS[3] the index; ARGV[1] the envelope, ARGV[2] its PX or 0, ARGV[3] the
+  // index member or ''. Plain writes wait for a step's lease: {-1}.
+  static final Script PUT = new Script(
+      "if redis.call('EXISTS', KEYS[2]) == 1 then return {-1} end\n"
+      + "if ARGV[2] == '0' then redis.call('SET', KEYS[1], ARGV[1])\n"
+      + "else redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end\n"
+      + "if ARGV[3] ~= '' then redis.call('ZADD', KEYS[3], 0, ARGV[3]) end\n"
+      + "return {1}");
+
+  // As PUT, ARGV[4] now: stores only if no live entry; {0, present} otherwise.
+  static final Script PUT_IF_ABSENT = new Script(
+      "if redis.call('EXISTS', KEYS[2]) == 1 then return {-1} end\n"
+      + "local old = redis.call('GET', KEYS[1])\n"
+      + "if old and tonumber(string.sub(old, 4, 22)) > tonumber(ARGV[4]) then return {0, old} end\n"
+      + "if ARGV[2] == '0' then redis.call('SET', KEYS[1], ARGV[1])\n"
+      + "else redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end\n"
+      + "if ARGV[3] ~= '' then redis.call('ZADD', KEYS[3], 0, ARGV[3]) end\n"
+      + "return {1}");
+
+  // ARGV[1] the index member or ''. {0} nothing there, {1, old} removed.
+  static final Script REMOVE = new Script(
+      "if redis.call('EXISTS', KEYS[2]) == 1 then return {-1} end\n"
+      + "local old = redis.call('GET', KEYS[1])\n"
+      + "if ARGV[1] ~= '' then redis.call('ZREM', KEYS[3], ARGV[1]) end\n"
+      + "if not old then return {0} end\n"
+      + "redis.call('DEL', KEYS[1])\n"
+      + "return {1, old}");
+
+  // Removes the entry if it is still exactly ARGV[1] (an expired envelope); ARGV[2] the index member or ''.
+  static final Script REMOVE_IF_SAME = new Script(
+      "if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {0} end\n"
+      + "redis.call('DEL', KEYS[1])\n"
+      + "if ARGV[2] ~= '' then redis.call('ZREM', KEYS[3], ARGV[2]) end\n"
+      + "return {1}");
+
+  // A step's end, under its lease ARGV[1]: ARGV[2] 'set' (ARGV[3] envelope, ARGV[4] PX or 0) or 'del' or 'keep';
+  // ARGV[5] the index member or ''. {-1} when the lease is no longer ours: nothing written.
+  static final Script COMMIT = new Script(
+      "if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {-1} end\n"
+      + "if ARGV[2] == 'set' then\n"
+      + "  if ARGV[4] == '0' then redis.call('SET', KEYS[1], ARGV[3])\n"
+      + "  else redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4]) end\n"
+      + "  if ARGV[5] ~= '' then redis.call('ZADD', KEYS[3], 0, ARGV[5]) end\n"
+      + "elseif ARGV[2] == 'del' then\n"
+      + "  redis.call('DEL', KEYS[1])\n"
+      + "  if ARGV[5] ~= '' then redis.call('ZREM', KEYS[3], ARGV[5]) end\n"
+      + "end\n"
+      + "redis.call('DEL', KEYS[2])\n"
+      + "return {1}");
+
+  // Gives a present entry a new deadline ARGV[1] (19 digits) and PX ARGV[2] (or 0); ARGV[3] the deadline it must
+  // still have, or '' for any.
+  static final Script TOUCH = new Script(
+      "local v = redis.call('GET', KEYS[1])\n"
+      + "if not v then return {0} end\n"
+      + "if ARGV[3] ~= '' and string.sub(v, 4, 22) ~= ARGV[3] then return {0} end\n"
+      + "local t = string.sub(v, 1, 3) .. ARGV[1] .. string.sub(v, 23)\n"
+      + "if ARGV[2] == '0' then redis.call('SET', KEYS[1], t) else redis.call('SET', KEYS[1], t, 'PX', ARGV[2]) end\n"
+      + "return {1}");
+
+  // Releases a lease that is still ours (a step that threw).
+  static final Script RELEASE = new Script(
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end\n"
+      + "return {1}");
+}

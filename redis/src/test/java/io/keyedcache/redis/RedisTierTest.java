@@ -1,0 +1,260 @@
+package io.keyedcache.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.keyedcache.CacheKey;
+import io.keyedcache.KeyedCache;
+import io.keyedcache.provider.KeyedCachingProvider;
+import java.io.Serializable;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.event.CacheEntryEvent;
+import javax.cache.event.CacheEntryExpiredListener;
+import javax.cache.event.EventType;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.Duration;
+import javax.cache.spi.CachingProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The JCache API on a real redis-server, through two managers with connections of their own, as two JVMs. */
+class RedisTierTest {
+  private static RedisServer server;
+  private static final CachingProvider PROVIDER = Caching.getCachingProvider(KeyedCachingProvider.class.getName());
+  private final List<CacheManager> managers = new ArrayList<>();
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = RedisServer.start();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    server.close();
+  }
+
+  @AfterEach
+  void closeManagers() {
+    managers.forEach(CacheManager::close);
+  }
+
+  /** A manager of its own: a URI of its own (the fragment), so a connection of its own. */
+  private CacheManager manager(String fragment) {
+    return manager(URI.create(server.uri() + "?serialization-filter=io.keyedcache.redis.*#" + fragment),
+        new Properties());
+  }
+
+  private CacheManager manager(URI uri, Properties properties) {
+    CacheManager manager = PROVIDER.getCacheManager(uri, RedisTierTest.class.getClassLoader(), properties);
+    managers.add(manager);
+    return manager;
+  }
+
+  /** Two managers on one namespace: what two JVMs of one application see. */
+  private CacheManager[] twoJvms(String namespace) {
+    Properties properties = new Properties();
+    properties.setProperty("namespace", namespace);
+    properties.setProperty("serialization-filter", "io.keyedcache.redis.*");
+    return new CacheManager[] {
+        manager(URI.create(server.uri() + "#" + namespace + "-a"), properties),
+        manager(URI.create(server.uri() + "#" + namespace + "-b"), properties)};
+  }
+
+  public record Product(String name, int stock) implements Serializable {}
+
+  public static final class Unlisted implements Serializable {
+    private static final long serialVersionUID = 1L;
+    static volatile boolean made;
+
+    public Unlisted() {
+      made = true;
+    }
+  }
+
+  @Test
+  void writesInOneJvmAreReadInTheOther() {
+    CacheManager[] jvms = twoJvms("shop");
+    Cache<String, Product> a = jvms[0].createCache("products", new MutableConfiguration<String, Product>()
+        .setTypes(String.class, Product.class));
+    Cache<String, Product> b = jvms[1].createCache("products", new MutableConfiguration<String, Product>()
+        .setTypes(String.class, Product.class));
+    a.put("apple", new Product("apple", 3));
+    assertThat(b.get("apple")).isEqualTo(new Product("apple", 3));
+    assertThat(b.putIfAbsent("apple", new Product("apple", 9))).isFalse();
+    assertThat(b.replace("apple", new Product("apple", 4))).isTrue();
+    assertThat(a.get("apple").stock()).isEqualTo(4);
+    Integer left = a.invoke("apple", (entry, args) -> {
+      entry.setValue(new Product("apple", entry.getValue().stock() - 1));
+      return entry.getValue().stock();
+    });
+    assertThat(left).isEqualTo(3);
+    assertThat(b.get("apple").stock()).isEqualTo(3);
+    b.put("pear", new Product("pear", 1));
+    Map<String, Product> seen = new HashMap<>();
+    a.forEach(entry -> seen.put(entry.getKey(), entry.getValue()));
+    assertThat(seen).containsOnlyKeys("apple", "pear");
+    assertThat(a.getAndRemove("pear")).isEqualTo(new Product("pear", 1));
+    assertThat(b.containsKey("pear")).isFalse();
+    b.clear();
+    assertThat(a.get("apple")).isNull();
+  }
+
+  @Test
+  void namespacesKeepApplicationsApart() {
+    Cache<Object, Object> one = manager("app-one").createCache("c", new MutableConfiguration<>());
+    Cache<Object, Object> two = manager("app-two").createCache("c", new MutableConfiguration<>());
+    one.put("k", "one");
+    two.put("k", "two");
+    assertThat(one.get("k")).isEqualTo("one");
+    assertThat(two.get("k")).isEqualTo("two");
+    one.clear();
+    assertThat(two.get("k")).isEqualTo("two");
+  }
+
+  public static final class ExpiredEvents implements CacheEntryExpiredListener<Object, Object>, Serializable {
+    static final List<Object> KEYS = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onExpired(Iterable<CacheEntryEvent<?, ?>> events) {
+      for (CacheEntryEvent<?, ?> event : events) {
+        assertThat(event.getEventType()).isEqualTo(EventType.EXPIRED);
+        KEYS.add(event.getKey());
+      }
+    }
+  }
+
+  @Test
+  void anEntryPastItsLifetimeIsGoneAndReportedExpired() throws Exception {
+    Cache<Object, Object> cache = manager("expiry").createCache("short", new MutableConfiguration<>()
+        .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 150)))
+        .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+            FactoryBuilder.factoryOf(ExpiredEvents.class), null, true, true)));
+    ExpiredEvents.KEYS.clear();
+    cache.put("soon", "gone");
+    assertThat(cache.get("soon")).isEqualTo("gone");
+    Thread.sleep(300);
+    assertThat(cache.get("soon")).isNull();
+    assertThat(ExpiredEvents.KEYS).containsExactly("soon");
+    // the server still holds it for the grace period only: its TTL is set
+    String name = "expiry:{expiry:short}:v:ssoon";
+    assertThat(server.send("EXISTS " + name)).isEqualTo(":0");
+  }
+
+  @Test
+  void groupDeletionInOneJvmIsCompleteForTheOther() {
+    CacheManager[] jvms = twoJvms("groups");
+    Cache<Object, Object> a = jvms[0].createCache("g", new MutableConfiguration<>());
+    Cache<Object, Object> b = jvms[1].createCache("g", new MutableConfiguration<>());
+    @SuppressWarnings("unchecked")
+    KeyedCache<Object> keyedA = a.unwrap(KeyedCache.class);
+    @SuppressWarnings("unchecked")
+    KeyedCache<Object> keyedB = b.unwrap(KeyedCache.class);
+    keyedA.put(CacheKey.of("product", 1), "apple");
+    keyedB.put(CacheKey.of("product", 1, "reviews"), "good");
+    keyedB.put(CacheKey.of("product", 11), "not in the group");
+    keyedA.put(CacheKey.of("product", 1, "price"), 2.5, java.time.Duration.ofMinutes(5));
+    assertThat(keyedB.deleteGroup("product", 1)).containsExactlyInAnyOrder(CacheKey.of("product", 1),
+        CacheKey.of("product", 1, "reviews"), CacheKey.of("product", 1, "price"));
+    assertThat(a.containsKey(CacheKey.of("product", 1, "reviews"))).isFalse();
+    assertThat(a.containsKey(CacheKey.of("product", 1, "price"))).isFalse();
+    assertThat(a.get(CacheKey.of("product", 11))).isEqualTo("not in the group");
+  }
+
+  @Test
+  void aValueThatCannotBeDecodedIsAMissAndIsRemoved() {
+    Cache<Object, Object> cache = manager("decode").createCache("d", new MutableConfiguration<>());
+    cache.put("k", "v");
+    String name = "decode:{decode:d}:v:sk";
+    assertThat(server.send("SET " + name + " garbage")).isEqualTo("+OK");
+    assertThat(cache.get("k")).isNull();
+    assertThat(server.send("EXISTS " + name)).isEqualTo(":0");
+  }
+
+  @Test
+  void aClassOutsideTheFilterIsNeverMade() {
+    Properties open = new Properties();
+    open.setProperty("namespace", "filter");
+    open.setProperty("serialization-filter", "io.keyedcache.redis.RedisTierTest$Unlisted");
+    Cache<Object, Object> writer = manager(URI.create(server.uri() + "#writer"), open)
+        .createCache("f", new MutableConfiguration<>().setStoreByValue(false));
+    Properties strict = new Properties();
+    strict.setProperty("namespace", "filter");
+    Cache<Object, Object> reader = manager(URI.create(server.uri() + "#reader"), strict)
+        .createCache("f", new MutableConfiguration<>().setStoreByValue(false));
+    writer.put("k", new Unlisted());
+    Unlisted.made = false;
+    assertThat(reader.get("k")).isNull();
+    assertThat(Unlisted.made).isFalse();
+    assertThat(writer.get("k")).as("removed as undecodable by the reader").isNull();
+  }
+
+  @Test
+  void noServerIsAClearErrorAtGetCacheManager() throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    assertThatThrownBy(() -> manager(URI.create("redis://app:s3cret@127.0.0.1:" + port), new Properties()))
+        .isInstanceOf(CacheException.class)
+        .hasMessageContaining("redis://127.0.0.1:" + port)
+        .hasMessageNotContaining("s3cret");
+  }
+
+  @Test
+  void aPasswordWorksAndAWrongOneIsAClearErrorWithoutIt() throws Exception {
+    try (RedisServer locked = RedisServer.start("--requirepass", "right-one")) {
+      URI right = URI.create("redis://right-one@127.0.0.1:" + locked.port());
+      Cache<Object, Object> cache = manager(right, new Properties()).createCache("p", new MutableConfiguration<>());
+      cache.put("k", "v");
+      assertThat(cache.get("k")).isEqualTo("v");
+      assertThat(cache.getCacheManager().toString()).doesNotContain("right-one");
+      assertThatThrownBy(() -> manager(URI.create("redis://wrong-one@127.0.0.1:" + locked.port()),
+          new Properties()))
+          .isInstanceOf(CacheException.class)
+          .hasMessageContaining("127.0.0.1:" + locked.port())
+          .hasMessageNotContaining("wrong-one");
+    }
+  }
+
+  @Test
+  void aServerThatDiesFailsOperationsAndComesBackWithoutANewManager() throws Exception {
+    try (RedisServer fragile = RedisServer.start()) {
+      Cache<Object, Object> cache = manager(URI.create(fragile.uri() + "#fragile"), new Properties())
+          .createCache("c", new MutableConfiguration<>());
+      cache.put("k", "v");
+      fragile.kill();
+      assertThatThrownBy(() -> cache.get("k")).isInstanceOf(CacheException.class)
+          .hasMessageContaining("127.0.0.1:" + fragile.port());
+      fragile.restart();
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      Object value = "not yet";
+      while (System.nanoTime() < until) {
+        try {
+          value = cache.get("k");
+          break;
+        } catch (CacheException reconnecting) {
+          Thread.sleep(100);
+        }
+      }
+      assertThat(value).as("the restarted server is empty, and answers").isNull();
+      cache.put("k", "again");
+      assertThat(cache.get("k")).isEqualTo("again");
+    }
+  }
+}
