@@ -2,6 +2,7 @@ package io.keyedcache.provider;
 
 import static java.util.Objects.requireNonNull;
 
+import io.keyedcache.provider.caffeine.CaffeineStore;
 import io.keyedcache.provider.configuration.ConfigurationFile;
 import io.keyedcache.provider.configuration.KeyedCacheConfiguration;
 import io.keyedcache.provider.store.StoreFactory;
@@ -38,6 +39,8 @@ public final class KeyedCacheManager implements CacheManager {
   private final StoreFactory stores;
   /** Caches created from the file that code has not created over yet. */
   private final Set<String> fromFile = ConcurrentHashMap.newKeySet();
+  /** Whether the caches live on a tier other than the embedded one. */
+  private final boolean shared;
   /** Held while a cache is created on demand, so that two threads asking at once get the same cache. */
   private final Object onDemand = new Object();
   private volatile boolean closed;
@@ -46,6 +49,7 @@ public final class KeyedCacheManager implements CacheManager {
       ConfigurationFile file, StoreFactory stores) {
     this.provider = provider;
     this.stores = stores;
+    this.shared = stores != CaffeineStore.FACTORY;
     this.uri = uri;
     this.classLoader = new WeakReference<>(classLoader);
     this.properties = new Properties();
@@ -59,9 +63,9 @@ public final class KeyedCacheManager implements CacheManager {
   private void createFileCaches(ConfigurationFile file) {
     for (Map.Entry<String, KeyedCacheConfiguration<Object, Object>> cache : file.caches().entrySet()) {
       try {
-        caches.put(cache.getKey(), new KeyedJCache<>(this, cache.getKey(),
-            new KeyedCacheConfiguration<>(cache.getValue()), stores,
-            SettingsSource.file(file.source(), cache.getKey(), true)));
+        KeyedCacheConfiguration<Object, Object> settings = new KeyedCacheConfiguration<>(cache.getValue());
+        caches.put(cache.getKey(), new KeyedJCache<>(this, cache.getKey(), settings, storesFor(cache.getKey(), settings),
+            SettingsSource.file(file.source(), cache.getKey(), true, shared)));
         fromFile.add(cache.getKey());
       } catch (RuntimeException e) {
         for (KeyedJCache<?, ?> created : new ArrayList<>(caches.values())) {
@@ -110,7 +114,7 @@ public final class KeyedCacheManager implements CacheManager {
     SettingsSource source = SettingsSource.CODE;
     if (file != null) {
       source = SettingsSource.file(file.source(), cacheName,
-          copy.getKeyType() == Object.class && copy.getValueType() == Object.class);
+          copy.getKeyType() == Object.class && copy.getValueType() == Object.class, shared);
       copy = file.overlay(cacheName, copy);
     }
     copy.validate();
@@ -123,7 +127,7 @@ public final class KeyedCacheManager implements CacheManager {
       if (existing != null) {
         throw new CacheException("A cache named '" + cacheName + "' already exists in " + Tiers.redact(uri));
       }
-      return new KeyedJCache<>(this, name, settings, stores, from);
+      return new KeyedJCache<>(this, name, settings, storesFor(name, settings), from);
     });
     @SuppressWarnings("unchecked")
     Cache<K, V> cache = (Cache<K, V>) created;
@@ -141,6 +145,20 @@ public final class KeyedCacheManager implements CacheManager {
         fileCache.close();
       }
     }
+  }
+
+  /**
+   * The tier's stores, but the embedded one for a store-by-reference cache: references do not cross JVMs, so a cache
+   * that keeps them lives in this one (said once in the log, and in the README).
+   */
+  private StoreFactory storesFor(String cacheName, KeyedCacheConfiguration<?, ?> settings) {
+    if (!shared || settings.isStoreByValue()) {
+      return stores;
+    }
+    System.getLogger(KeyedCacheManager.class.getName()).log(System.Logger.Level.INFO, "keyedcache: cache '"
+        + cacheName + "' of " + this + " is store-by-reference, so it lives in this JVM only (references cannot"
+        + " cross JVMs); make it store-by-value to share it");
+    return CaffeineStore.FACTORY;
   }
 
   private static <K, V> KeyedCacheConfiguration<K, V> copyOf(Configuration<K, V> configuration) {

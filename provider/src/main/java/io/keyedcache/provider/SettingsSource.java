@@ -5,30 +5,34 @@ package io.keyedcache.provider;
  * key of the configuration file for a cache the file set up, the Java call otherwise.
  */
 final class SettingsSource {
-  static final SettingsSource CODE = new SettingsSource(null, null, false);
+  static final SettingsSource CODE = new SettingsSource(null, null, false, false);
 
   private final String file;
   private final String prefix;
   private final boolean typesFromFile;
+  private final boolean shared;
 
-  private SettingsSource(String file, String prefix, boolean typesFromFile) {
+  private SettingsSource(String file, String prefix, boolean typesFromFile, boolean shared) {
     this.file = file;
     this.prefix = prefix;
     this.typesFromFile = typesFromFile;
+    this.shared = shared;
   }
 
   /**
    * A cache whose settings the file {@code file} decides, under {@code caches.<cacheName>.}; {@code typesFromFile}
-   * when code gave no key or value type of its own.
+   * when code gave no key or value type of its own, {@code shared} when the file selects a shared tier.
    */
-  static SettingsSource file(String file, String cacheName, boolean typesFromFile) {
-    return new SettingsSource(file, "caches." + cacheName + ".", typesFromFile);
+  static SettingsSource file(String file, String cacheName, boolean typesFromFile, boolean shared) {
+    return new SettingsSource(file, "caches." + cacheName + ".", typesFromFile, shared);
   }
 
   /** What to do about a value that store-by-value cannot copy. */
   String storeByReference() {
-    return file == null ? "configure the cache with setStoreByValue(false)"
+    String setting = file == null ? "configure the cache with setStoreByValue(false)"
         : "set " + prefix + "store-by-value = false in " + file;
+    return shared ? setting + " (the cache then lives in this JVM only: the shared tier sends values to other JVMs"
+        + " as bytes)" : setting;
   }
 
   /** Where the key type was set, to follow a message about it; empty when code set it. */

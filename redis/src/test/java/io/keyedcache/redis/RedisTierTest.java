@@ -78,12 +78,14 @@ class RedisTierTest {
 
   public record Product(String name, int stock) implements Serializable {}
 
+  /** Knows when it is decoded: deserialization calls its readObject, never its constructor. */
   public static final class Unlisted implements Serializable {
     private static final long serialVersionUID = 1L;
     static volatile boolean made;
 
-    public Unlisted() {
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
       made = true;
+      in.defaultReadObject();
     }
   }
 
@@ -177,6 +179,37 @@ class RedisTierTest {
   }
 
   @Test
+  void aStoreByReferenceCacheLivesInItsJvm() {
+    CacheManager[] jvms = twoJvms("references");
+    Cache<Object, Object> a = jvms[0].createCache("r", new MutableConfiguration<>().setStoreByValue(false));
+    Cache<Object, Object> b = jvms[1].createCache("r", new MutableConfiguration<>().setStoreByValue(false));
+    Object value = new Object(); // not even serializable
+    a.put("k", value);
+    assertThat(a.get("k")).isSameAs(value);
+    assertThat(b.get("k")).as("references do not cross JVMs").isNull();
+    assertThat(server.send("EXISTS references:{references:r}:v:sk")).isEqualTo(":0");
+  }
+
+  @Test
+  void aFileOnTheSharedTierKeepsValuesByValue() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("shared", ".properties");
+    java.nio.file.Files.write(file, List.of("tier = " + server.uri(), "namespace = filed",
+        "serialization-filter = io.keyedcache.redis.*", "caches.orders.statistics = true", "default.statistics = true"));
+    CacheManager manager = manager(file.toUri(), new Properties());
+    Cache<Object, Object> orders = manager.getCache("orders");
+    assertThat(orders.getConfiguration(javax.cache.configuration.CompleteConfiguration.class).isStoreByValue())
+        .isTrue();
+    orders.put("o1", new Product("pen", 2));
+    assertThat(server.send("EXISTS filed:{filed:orders}:v:so1")).isEqualTo(":1");
+    assertThatThrownBy(() -> orders.put("o2", new Object())).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("set caches.orders.store-by-value = false in " + file.toUri())
+        .hasMessageContaining("lives in this JVM only");
+    Cache<Object, Object> made = manager.getCache("made-on-demand");
+    made.put("k", "v");
+    assertThat(server.send("EXISTS filed:{filed:made-on-demand}:v:sk")).isEqualTo(":1");
+  }
+
+  @Test
   void aValueThatCannotBeDecodedIsAMissAndIsRemoved() {
     Cache<Object, Object> cache = manager("decode").createCache("d", new MutableConfiguration<>());
     cache.put("k", "v");
@@ -192,12 +225,14 @@ class RedisTierTest {
     open.setProperty("namespace", "filter");
     open.setProperty("serialization-filter", "io.keyedcache.redis.RedisTierTest$Unlisted");
     Cache<Object, Object> writer = manager(URI.create(server.uri() + "#writer"), open)
-        .createCache("f", new MutableConfiguration<>().setStoreByValue(false));
+        .createCache("f", new MutableConfiguration<>());
     Properties strict = new Properties();
     strict.setProperty("namespace", "filter");
     Cache<Object, Object> reader = manager(URI.create(server.uri() + "#reader"), strict)
-        .createCache("f", new MutableConfiguration<>().setStoreByValue(false));
+        .createCache("f", new MutableConfiguration<>());
     writer.put("k", new Unlisted());
+    assertThat(writer.get("k")).isInstanceOf(Unlisted.class);
+    assertThat(Unlisted.made).as("decoded where the filter lists it").isTrue();
     Unlisted.made = false;
     assertThat(reader.get("k")).isNull();
     assertThat(Unlisted.made).isFalse();

@@ -91,7 +91,7 @@ public final class ConfigurationFile {
       this.base = defaults;
     } else {
       this.base = new KeyedCacheConfiguration<>();
-      base.setStoreByValue(false);
+      base.setStoreByValue(manager.containsKey("tier"));
     }
   }
 
@@ -100,7 +100,8 @@ public final class ConfigurationFile {
     p.put("key-type", "a class name; keys must be instances of it (default java.lang.Object)");
     p.put("value-type", "a class name; values must be instances of it (default java.lang.Object)");
     p.put("store-by-value", "true or false (default false: a file's caches keep values by reference, as Spring's and"
-        + " Caffeine's own caches do; true copies them through serialization, the JCache default in code)");
+        + " Caffeine's own caches do; true copies them through serialization, the JCache default in code; on a"
+        + " shared tier the default is true, and a cache that keeps references lives in the JVM only)");
     p.put("maximum-size", "a whole number of entries, 0 or more (default: unbounded)");
     p.put("maximum-weight", "a whole number, 0 or more; needs weigher");
     p.put("weigher", "the class name of a com.github.benmanes.caffeine.cache.Weigher with a no-argument constructor");
@@ -239,12 +240,14 @@ public final class ConfigurationFile {
             + (key.indexOf('.') < 0 ? closest(key, MANAGER_PROPERTIES.keySet()) : ""));
       }
     }
+    // On a shared tier a cache keeps values by value, its reason to be there; in the JVM, by reference.
+    boolean byValue = manager.containsKey("tier");
     Map<String, KeyedCacheConfiguration<Object, Object>> caches = new LinkedHashMap<>();
     for (Map.Entry<String, Map<String, String>> cache : byCache.entrySet()) {
-      caches.put(cache.getKey(), build(source, cache.getValue(), classLoader));
+      caches.put(cache.getKey(), build(source, cache.getValue(), byValue, classLoader));
     }
     KeyedCacheConfiguration<Object, Object> defaults =
-        defaultsRaw.isEmpty() ? null : build(source, defaultsRaw, classLoader);
+        defaultsRaw.isEmpty() ? null : build(source, defaultsRaw, byValue, classLoader);
     return new ConfigurationFile(source, Collections.unmodifiableMap(caches), defaults,
         Collections.unmodifiableMap(manager));
   }
@@ -274,9 +277,9 @@ public final class ConfigurationFile {
   }
 
   private static KeyedCacheConfiguration<Object, Object> build(String source, Map<String, String> entries,
-      ClassLoader classLoader) {
+      boolean byValue, ClassLoader classLoader) {
     KeyedCacheConfiguration<Object, Object> config = new KeyedCacheConfiguration<>();
-    config.setStoreByValue(false);
+    config.setStoreByValue(byValue);
     Map<String, String> byProperty = new TreeMap<>();
     Map<String, String> keyOf = new TreeMap<>();
     for (Map.Entry<String, String> entry : entries.entrySet()) {

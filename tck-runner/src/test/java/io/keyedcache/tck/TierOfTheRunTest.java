@@ -1,0 +1,30 @@
+package io.keyedcache.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.keyedcache.provider.store.Store;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.configuration.MutableConfiguration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which tier this run of the TCK is on, checked rather than assumed: the default manager's by-value caches live in
+ * a Redis store on the shared-tier run and in a Caffeine store on the other.
+ */
+class TierOfTheRunTest {
+  @Test
+  void theDefaultManagerIsOnTheTierThisRunIsFor() {
+    boolean shared = System.getProperty("keyedcache.test.shared-tier") != null;
+    CacheManager manager = Caching.getCachingProvider().getCacheManager();
+    Cache<Object, Object> cache = manager.createCache("tier-of-the-run", new MutableConfiguration<>());
+    try {
+      assertEquals(shared ? "io.keyedcache.redis.RedisStore" : "io.keyedcache.provider.caffeine.CaffeineStore",
+          cache.unwrap(Store.class).getClass().getName());
+      assertEquals(shared, manager.getURI().getScheme().equals("redis"));
+    } finally {
+      manager.destroyCache("tier-of-the-run");
+    }
+  }
+}
