@@ -47,6 +47,33 @@ public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
   /** Whether the key has a value, without counting as a read where the store allows. */
   protected abstract boolean contains(CacheKey key);
 
+  /**
+   * Called first by {@link #deleteGroup}: a store shared by several processes fences the group off here, so that a
+   * computation that began before the deletion cannot store into it afterwards. Nothing by default.
+   */
+  protected void fenceGroup(CacheKey key) {}
+
+  /** Whether {@link #computeAndStore} elects one process of several to compute; false: this process computes. */
+  protected boolean sharesComputations() {
+    return false;
+  }
+
+  /**
+   * Computes a cached function's value for {@code key} and stores it, once across every process that shares the
+   * store; called only when {@link #sharesComputations()}, by one thread per key and process at a time (the single
+   * flight of this process). The default computes here and stores a value that is not {@code null}; a store shared
+   * by several processes elects one of them, and the others return the value it stored.
+   *
+   * @return the value for the caller, {@code null} if the computation gave none
+   */
+  protected V computeAndStore(CacheKey key, Duration timeToLive, Supplier<? extends V> compute) {
+    V value = compute.get();
+    if (value != null) {
+      store(key, value, timeToLive);
+    }
+    return value;
+  }
+
   // ------------------------------------------------------------------------------------------ reading
 
   @Override
@@ -118,7 +145,8 @@ public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
 
   @Override
   public final List<CacheKey> deleteGroup(CacheKey key) {
-    List<CacheKey> group = group(requireNonNull(key, "key must not be null"));
+    fenceGroup(requireNonNull(key, "key must not be null"));
+    List<CacheKey> group = group(key);
     List<CacheKey> removed = new ArrayList<>(group.size());
     for (CacheKey member : group) {
       if (remove(member)) {
@@ -193,12 +221,23 @@ public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
       return (R) cached;
     }
     misses.increment();
-    return (R) flights.computeAndStore(key, () -> lookup(key), () -> {
+    Supplier<R> counted = () -> {
       computations.increment();
       return compute.get();
-    }, value -> store(key, value, timeToLive), k -> new IllegalStateException("The cached function under " + k
+    };
+    if (sharesComputations()) {
+      // the elected process stores; here the single flight only keeps this process's threads to one call
+      return (R) flights.computeAndStore(key, () -> lookup(key), () -> computeAndStore(key, timeToLive, counted),
+          value -> { }, this::recursion);
+    }
+    return (R) flights.computeAndStore(key, () -> lookup(key), counted, value -> store(key, value, timeToLive),
+        this::recursion);
+  }
+
+  private RuntimeException recursion(CacheKey k) {
+    return new IllegalStateException("The cached function under " + k
         + " needs its own result while computing it: it calls itself with the same arguments, directly or through "
-        + "other cached functions that other threads are computing"));
+        + "other cached functions that other threads are computing");
   }
 
   // ------------------------------------------------------------------------------------------ statistics, switch

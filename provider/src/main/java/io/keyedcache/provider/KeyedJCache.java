@@ -561,6 +561,24 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
     return keyed;
   }
 
+  /** Fences {@code key}'s group off before a group deletion (see {@link Store#fence}). */
+  @SuppressWarnings("unchecked")
+  void fenceGroup(CacheKey key) {
+    ((Store<CacheKey, V>) store).fence(key);
+  }
+
+  /** Whether the store elects one process of several for a cached function's computation. */
+  boolean sharesComputations() {
+    return store.sharesComputations();
+  }
+
+  /** A cached function's value, computed once across the processes sharing the store (see {@link Store#computeOnce}). */
+  @SuppressWarnings("unchecked")
+  V computeOnce(CacheKey key, java.util.function.Supplier<? extends V> compute,
+      java.util.function.Consumer<? super V> put) {
+    return ((Store<CacheKey, V>) store).computeOnce(key, compute, put);
+  }
+
   /** The keys of {@code key}'s group present now. */
   @SuppressWarnings("unchecked")
   List<CacheKey> group(CacheKey key) {

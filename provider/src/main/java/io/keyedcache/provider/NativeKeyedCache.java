@@ -58,4 +58,19 @@ final class NativeKeyedCache<V> extends AbstractKeyedCache<V> {
   protected boolean contains(CacheKey key) {
     return cache.containsKey(key);
   }
+
+  @Override
+  protected void fenceGroup(CacheKey key) {
+    cache.fenceGroup(key);
+  }
+
+  @Override
+  protected boolean sharesComputations() {
+    return cache.sharesComputations();
+  }
+
+  @Override
+  protected V computeAndStore(CacheKey key, Duration timeToLive, java.util.function.Supplier<? extends V> compute) {
+    return cache.computeOnce(key, compute, value -> store(key, value, timeToLive));
+  }
 }

@@ -7,6 +7,7 @@ import java.io.NotSerializableException;
 import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * The Redis key names of one cache's entries. Every name of a cache shares the hash tag {@code {<namespace>:<cache>}},
@@ -16,6 +17,8 @@ import java.util.Base64;
  * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:v:&lt;key&gt;   the entry (an {@link Envelope})
  * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:l:&lt;key&gt;   the lease of a step on it
  * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:i         the sorted index of the cache's CacheKey keys
+ * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:f:&lt;key&gt;   the flight lease of a cached function's computation
+ * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:g:&lt;group&gt; the generation of a group, incremented by its deletion
  * </pre>
  *
  * A key is named injectively: a {@link CacheKey} by its text ({@code k} first), a string, int or long by its own
@@ -42,6 +45,26 @@ final class Names {
 
   byte[] index() {
     return index;
+  }
+
+  /** The flight lease of a cached function's computation of {@code key}. */
+  byte[] flight(Object key) {
+    return bytes(prefix + "f:" + name(key));
+  }
+
+  /** The generation of {@code group}: a group deletion increments it, fencing off computations under it. */
+  byte[] generation(CacheKey group) {
+    return bytes(prefix + "g:" + group);
+  }
+
+  /** The generations of every group {@code key} belongs to: its own and each of its ancestors'. */
+  byte[][] generations(CacheKey key) {
+    List<Object> parts = key.parts();
+    byte[][] generations = new byte[parts.size()][];
+    for (int i = 1; i <= parts.size(); i++) {
+      generations[i - 1] = generation(CacheKey.of(parts.subList(0, i).toArray()));
+    }
+    return generations;
   }
 
   /** A SCAN pattern that matches the value names of this cache, and nothing else. */

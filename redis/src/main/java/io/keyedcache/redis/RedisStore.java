@@ -47,6 +47,10 @@ final class RedisStore<K, V> implements Store<K, V> {
   private final boolean expiring;
   private final boolean indexed;
   private final ReentrantLock[] locks = new ReentrantLock[64];
+  /** The configuration's ticker, for tests that move time by hand; else the wall clock, which every JVM shares. */
+  private final com.github.benmanes.caffeine.cache.Ticker ticker;
+  private final long tickerOrigin;
+  private final long wallOrigin;
 
   RedisStore(RedisStores connection, StoreSettings<K, V> settings, StoreOwner<K, V> owner, Envelope envelope) {
     this.connection = connection;
@@ -57,6 +61,9 @@ final class RedisStore<K, V> implements Store<K, V> {
     this.owner = owner;
     this.expiring = settings.expiring();
     this.indexed = settings.indexed();
+    this.ticker = settings.configuration().getTicker();
+    this.tickerOrigin = ticker == null ? 0 : ticker.read();
+    this.wallOrigin = System.currentTimeMillis();
     for (int i = 0; i < locks.length; i++) {
       locks[i] = new ReentrantLock();
     }
@@ -104,7 +111,7 @@ final class RedisStore<K, V> implements Store<K, V> {
     if (entry == null) {
       return null;
     }
-    if (!entry.isLive(System.currentTimeMillis())) {
+    if (!entry.isLive(now())) {
       expire(key, stored, entry);
       return null;
     }
@@ -135,7 +142,7 @@ final class RedisStore<K, V> implements Store<K, V> {
 
   /** The entry with a new lifetime, unless another write came first. */
   private void retime(K key, byte[] stored, Envelope.Entry entry, long lifetime) {
-    long now = System.currentTimeMillis();
+    long now = now();
     long deadline = deadline(now, lifetime, entry.deadline());
     if (deadline <= now) {
       expire(key, stored, entry);
@@ -149,7 +156,7 @@ final class RedisStore<K, V> implements Store<K, V> {
 
   @Override
   public void put(K key, V value) {
-    long now = System.currentTimeMillis();
+    long now = now();
     long deadline = expiring ? deadline(now, owner.lifetimeAtCreation(), Envelope.NO_DEADLINE) : Envelope.NO_DEADLINE;
     byte[] stored = envelope.encode(key, value, deadline);
     waitingForLease(key, () -> Script.PUT.run(commands, keys(key), stored, px(now, deadline), member(key)));
@@ -157,7 +164,7 @@ final class RedisStore<K, V> implements Store<K, V> {
 
   @Override
   public V putIfAbsent(K key, V value) {
-    long now = System.currentTimeMillis();
+    long now = now();
     long deadline = expiring ? deadline(now, owner.lifetimeAtCreation(), Envelope.NO_DEADLINE) : Envelope.NO_DEADLINE;
     byte[] stored = envelope.encode(key, value, deadline);
     List<Object> reply = waitingForLease(key, () -> Script.PUT_IF_ABSENT.run(commands, keys(key), stored,
@@ -176,7 +183,7 @@ final class RedisStore<K, V> implements Store<K, V> {
       return null;
     }
     Envelope.Entry removed = decode(key, (byte[]) reply.get(1));
-    return removed == null || !removed.isLive(System.currentTimeMillis()) ? null : value(removed);
+    return removed == null || !removed.isLive(now()) ? null : value(removed);
   }
 
   /** Runs a plain write, again while a step of some JVM holds the key's lease. */
@@ -201,12 +208,16 @@ final class RedisStore<K, V> implements Store<K, V> {
       boolean released = false;
       try {
         byte[] stored = connection.call(() -> commands.get(names.value(key)));
-        long now = System.currentTimeMillis();
+        long now = now();
         Envelope.Entry entry = stored == null ? null : decodeUnderLease(key, stored);
         boolean expired = entry != null && !entry.isLive(now);
         V present = entry == null || expired ? null : value(entry);
         V next = step.decide(present);
         long lifetime = next == null ? 0L : step.lifetime();
+        Fence fence = FENCE.get();
+        if (fence != null && next != null && fence.key.equals(key)) {
+          prepare(key, fence);
+        }
         step.commit();
         byte[] write;
         String mode;
@@ -257,6 +268,106 @@ final class RedisStore<K, V> implements Store<K, V> {
     }
   }
 
+  // ---------------------------------------------------------------------------------------------- cached functions
+
+  /** What a computed value's write must find unchanged: the generations of the key's groups when it began. */
+  private static final class Fence {
+    final Object key;
+    final byte[][] generations;
+    final byte[][] expected;
+
+    Fence(Object key, byte[][] generations, byte[][] expected) {
+      this.key = key;
+      this.generations = generations;
+      this.expected = expected;
+    }
+  }
+
+  /** A computed value that a group deletion fenced off: it is the caller's, and is not stored. */
+  private static final class FencedOff extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    FencedOff() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** The fence of the computation this thread is storing, if any. */
+  private static final ThreadLocal<Fence> FENCE = new ThreadLocal<>();
+
+  private void prepare(K key, Fence fence) {
+    byte[][] keys = new byte[fence.generations.length + 1][];
+    byte[][] args = new byte[fence.generations.length + 1][];
+    keys[0] = names.index();
+    args[0] = member(key);
+    for (int i = 0; i < fence.generations.length; i++) {
+      keys[i + 1] = fence.generations[i];
+      args[i + 1] = fence.expected[i] == null ? EMPTY : fence.expected[i];
+    }
+    if (status(connection.call(() -> Script.PREPARE.run(commands, keys, args))) == -2) {
+      throw new FencedOff();
+    }
+  }
+
+  @Override
+  public void fence(CacheKey key) {
+    connection.call(() -> commands.incr(names.generation(key)));
+  }
+
+  @Override
+  public boolean sharesComputations() {
+    return true;
+  }
+
+  @Override
+  public V computeOnce(K key, java.util.function.Supplier<? extends V> compute,
+      java.util.function.Consumer<? super V> put) {
+    Flights flights = connection.flights();
+    byte[] lease = names.flight(key);
+    byte[][] generations = key instanceof CacheKey ? names.generations((CacheKey) key) : new byte[0][];
+    while (true) {
+      Envelope.Entry present = fetch(key);
+      if (present != null) {
+        return value(present);
+      }
+      byte[] token = flights.tryLease(lease, connection.token());
+      if (token == null) {
+        flights.await(lease); // another JVM computes: woken when it lands, or in a moment to look again
+        continue;
+      }
+      java.util.concurrent.ScheduledFuture<?> renewal = flights.renew(lease, token);
+      try {
+        // the generations now: a group deletion from here on fences this computation off
+        byte[][] expected = new byte[generations.length][];
+        if (generations.length > 0) {
+          List<KeyValue<byte[], byte[]>> current = connection.call(() -> commands.mget(generations));
+          for (int i = 0; i < expected.length; i++) {
+            expected[i] = current.get(i).hasValue() ? current.get(i).getValue() : null;
+          }
+        }
+        present = fetch(key); // stored by another JVM between our look and our lease
+        if (present != null) {
+          return value(present);
+        }
+        V value = compute.get();
+        if (value != null) {
+          FENCE.set(new Fence(key, generations, expected));
+          try {
+            put.accept(value);
+          } catch (FencedOff e) {
+            // a group deletion began while we computed: the caller gets the value, the group stays deleted
+          } finally {
+            FENCE.remove();
+          }
+        }
+        return value;
+      } finally {
+        renewal.cancel(false);
+        flights.land(lease, token);
+      }
+    }
+  }
+
   /** Under the lease an undecodable entry is a miss the step overwrites (it was logged). */
   private Envelope.Entry decodeUnderLease(K key, byte[] stored) {
     try {
@@ -299,7 +410,7 @@ final class RedisStore<K, V> implements Store<K, V> {
           if (scanned.getKeys().isEmpty()) {
             continue;
           }
-          long now = System.currentTimeMillis();
+          long now = now();
           List<KeyValue<byte[], byte[]>> values = connection.call(
               () -> commands.mget(scanned.getKeys().toArray(new byte[0][])));
           for (KeyValue<byte[], byte[]> value : values) {
@@ -410,6 +521,10 @@ final class RedisStore<K, V> implements Store<K, V> {
   }
 
   // ---------------------------------------------------------------------------------------------- helpers
+
+  private long now() {
+    return ticker == null ? System.currentTimeMillis() : wallOrigin + (ticker.read() - tickerOrigin) / 1_000_000;
+  }
 
   private byte[][] keys(K key) {
     return new byte[][] {names.value(key), names.lease(key), names.index()};

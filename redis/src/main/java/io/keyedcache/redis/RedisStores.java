@@ -42,7 +42,10 @@ final class RedisStores implements StoreFactory {
   private final AtomicLong leases = new AtomicLong();
   private final Set<String> logged = ConcurrentHashMap.newKeySet();
 
-  RedisStores(RedisURI uri, String server, String namespace, String filter, ClassLoader classLoader) {
+  private final Flights flights;
+
+  RedisStores(RedisURI uri, String server, String namespace, String filter, ClassLoader classLoader,
+      long flightLeaseMillis) {
     this.server = server;
     this.namespace = namespace;
     this.filter = filter;
@@ -58,6 +61,16 @@ final class RedisStores implements StoreFactory {
       throw new CacheException("keyedcache cannot reach Redis at " + server + ": " + describe(e), e);
     }
     this.commands = connection.sync();
+    this.flights = new Flights(this, client, uri, namespace, flightLeaseMillis);
+  }
+
+  Flights flights() {
+    return flights;
+  }
+
+  /** A token of this JVM for a lease, unique in it. */
+  byte[] token() {
+    return (jvm + ":" + leases.incrementAndGet()).getBytes(StandardCharsets.US_ASCII);
   }
 
   @Override
@@ -93,7 +106,7 @@ final class RedisStores implements StoreFactory {
 
   /** Takes the lease of a step on one key, waiting while another step of any JVM holds it; returns its token. */
   byte[] acquire(byte[] leaseKey) {
-    byte[] token = (jvm + ":" + leases.incrementAndGet()).getBytes(StandardCharsets.US_ASCII);
+    byte[] token = token();
     SetArgs args = SetArgs.Builder.nx().px(LEASE_MILLIS);
     for (int attempt = 0; ; attempt++) {
       if ("OK".equals(call(() -> commands.set(leaseKey, token, args)))) {
@@ -131,6 +144,7 @@ final class RedisStores implements StoreFactory {
 
   @Override
   public void close() {
+    flights.close();
     connection.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
   }

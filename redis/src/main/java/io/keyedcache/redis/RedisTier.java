@@ -28,6 +28,13 @@ public final class RedisTier implements StoreTier {
    */
   public static final String FILTER_PROPERTY = "io.keyedcache.serialization-filter";
 
+  /**
+   * How long a cached function's computation holds its lease unless renewed (it is renewed every third of it while
+   * the computation runs): after a JVM dies mid-computation, another takes over within about this long. Setting
+   * {@code flight-lease} (milliseconds).
+   */
+  public static final long DEFAULT_FLIGHT_LEASE_MILLIS = 10_000;
+
   /** Public for {@link java.util.ServiceLoader}. */
   public RedisTier() {}
 
@@ -46,7 +53,7 @@ public final class RedisTier implements StoreTier {
       for (String parameter : uri.getRawQuery().split("&")) {
         int equals = parameter.indexOf('=');
         String name = equals < 0 ? parameter : parameter.substring(0, equals);
-        if (name.equals("namespace") || name.equals("serialization-filter")) {
+        if (name.equals("namespace") || name.equals("serialization-filter") || name.equals("flight-lease")) {
           merged.setProperty(name, URLDecoder.decode(parameter.substring(equals + 1), StandardCharsets.UTF_8));
         } else {
           rest.append(rest.length() == 0 ? "?" : "&").append(parameter);
@@ -71,8 +78,17 @@ public final class RedisTier implements StoreTier {
     if (jvmWide != null && !jvmWide.isBlank()) {
       filter = filter == null ? jvmWide : filter + ";" + jvmWide;
     }
-    return new RedisStores(redisUri, server(uri), namespace, filter,
-        classLoader);
+    long lease;
+    try {
+      lease = Long.parseLong(merged.getProperty("flight-lease", Long.toString(DEFAULT_FLIGHT_LEASE_MILLIS)));
+    } catch (NumberFormatException e) {
+      lease = -1;
+    }
+    if (lease < 100) {
+      throw new CacheException("The flight-lease of " + server(uri) + " must be a whole number of milliseconds, 100"
+          + " or more, not '" + merged.getProperty("flight-lease") + "'");
+    }
+    return new RedisStores(redisUri, server(uri), namespace, filter, classLoader, lease);
   }
 
   /** Where the server is, for messages: scheme, host and port, never the user information. */

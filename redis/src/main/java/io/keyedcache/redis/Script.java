@@ -90,6 +90,23 @@ final class Script {
       + "if ARGV[2] == '0' then redis.call('SET', KEYS[1], t) else redis.call('SET', KEYS[1], t, 'PX', ARGV[2]) end\n"
       + "return {1}");
 
+  // Extends a lease that is still ours (ARGV[1]) by ARGV[2] milliseconds.
+  static final Script RENEW = new Script(
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return {1} end\n"
+      + "return {0}");
+
+  // Before a computed value is committed, under the step's lease: KEYS[1] the index, KEYS[2..] the generations of
+  // the key's groups, ARGV[1] the index member or '', ARGV[2..] the generations the computation began under ('' for
+  // none). {-2} when a group was deleted since; otherwise the key joins the index now, so that a group deletion
+  // that begins from here on finds it (and waits for the step's lease to remove it).
+  static final Script PREPARE = new Script(
+      "for i = 2, #KEYS do\n"
+      + "  local g = redis.call('GET', KEYS[i]) or ''\n"
+      + "  if g ~= ARGV[i] then return {-2} end\n"
+      + "end\n"
+      + "if ARGV[1] ~= '' then redis.call('ZADD', KEYS[1], 0, ARGV[1]) end\n"
+      + "return {1}");
+
   // Releases a lease that is still ours (a step that threw).
   static final Script RELEASE = new Script(
       "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end\n"

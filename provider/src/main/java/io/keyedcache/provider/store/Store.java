@@ -85,6 +85,36 @@ public interface Store<K, V> {
    */
   List<CacheKey> group(CacheKey key);
 
+  /**
+   * Fences {@code key}'s group off before the layer deletes it: a store shared by several processes makes sure that
+   * a cached function's computation that began before now cannot store into the group afterwards. Nothing by
+   * default.
+   */
+  default void fence(CacheKey key) {}
+
+  /** Whether {@link #computeOnce} elects one process among several; false for a store of one process. */
+  default boolean sharesComputations() {
+    return false;
+  }
+
+  /**
+   * A cached function's value for {@code key}, computed once across every process that shares the store: the
+   * process elected calls {@code compute} and hands a value that is not {@code null} to {@code put} (the layer's
+   * put, so that events and the writer see it); the others wait for it and return the value it stored. The
+   * default computes here.
+   *
+   * @return the value for the caller, {@code null} if the computation gave none
+   * @throws RuntimeException what {@code compute} threw; nothing is then stored
+   */
+  default V computeOnce(K key, java.util.function.Supplier<? extends V> compute,
+      java.util.function.Consumer<? super V> put) {
+    V value = compute.get();
+    if (value != null) {
+      put.accept(value);
+    }
+    return value;
+  }
+
   /** The engine underneath, or {@code null} if it is not an instance of {@code type}. */
   <T> T unwrap(Class<T> type);
 

@@ -1,0 +1,153 @@
+package io.keyedcache.redis;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The cached functions' leases of one manager: a flight lease per key ({@code SET NX PX} with a token of this JVM,
+ * renewed while the computation runs), and the wake-ups of the JVMs that wait for it: the JVM that held a lease
+ * publishes the key's name on the manager's channel when it lets go, so waiters do not poll in the common case
+ * (they still look every {@link #POLL_MILLIS}, in case a message was lost to a reconnect, and take over a lease that
+ * lapsed because its JVM died).
+ */
+final class Flights implements AutoCloseable {
+  static final long POLL_MILLIS = 250;
+
+  private final RedisStores connection;
+  private final RedisClient client;
+  private final RedisURI uri;
+  private final long leaseMillis;
+  private final byte[] channel;
+  private final Map<String, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
+  private volatile StatefulRedisPubSubConnection<byte[], byte[]> pubsub;
+  private volatile ScheduledExecutorService renewals;
+
+  Flights(RedisStores connection, RedisClient client, RedisURI uri, String namespace, long leaseMillis) {
+    this.connection = connection;
+    this.client = client;
+    this.uri = uri;
+    this.leaseMillis = leaseMillis;
+    this.channel = (namespace + ":flights").getBytes(StandardCharsets.UTF_8);
+  }
+
+  long leaseMillis() {
+    return leaseMillis;
+  }
+
+  /** The lease's token if this JVM now holds the flight of {@code lease}, else null. */
+  byte[] tryLease(byte[] lease, byte[] token) {
+    subscribed();
+    String reply = connection.call(() -> connection.commands().set(lease, token,
+        SetArgs.Builder.nx().px(leaseMillis)));
+    return "OK".equals(reply) ? token : null;
+  }
+
+  /** Keeps the lease while the computation runs; cancel the result when it is done. */
+  ScheduledFuture<?> renew(byte[] lease, byte[] token) {
+    long every = Math.max(1, leaseMillis / 3);
+    return renewals().scheduleAtFixedRate(() -> {
+      try {
+        connection.call(() -> Script.RENEW.run(connection.commands(), new byte[][] {lease}, token,
+            Long.toString(leaseMillis).getBytes(StandardCharsets.US_ASCII)));
+      } catch (RuntimeException e) {
+        // the server is away: the lease lapses, and another JVM may take over; fencing keeps the value right
+      }
+    }, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  /** Lets go of a lease that is still ours and wakes the JVMs waiting for it. */
+  void land(byte[] lease, byte[] token) {
+    connection.release(lease, token);
+    try {
+      connection.call(() -> connection.commands().publish(channel, lease));
+    } catch (RuntimeException e) {
+      // the waiters look again within POLL_MILLIS
+    }
+  }
+
+  /** Waits until the flight of {@code lease} lands (a message) or POLL_MILLIS pass. */
+  void await(byte[] lease) {
+    String name = new String(lease, StandardCharsets.UTF_8);
+    CompletableFuture<Void> landed = waiting.computeIfAbsent(name, n -> new CompletableFuture<>());
+    try {
+      landed.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      // look again
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new javax.cache.CacheException("Interrupted while waiting for another JVM's computation", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e);
+    } finally {
+      waiting.remove(name, landed);
+    }
+  }
+
+  private void subscribed() {
+    if (pubsub != null) {
+      return;
+    }
+    synchronized (this) {
+      if (pubsub == null) {
+        StatefulRedisPubSubConnection<byte[], byte[]> connected = connection.call(
+            () -> client.connectPubSub(ByteArrayCodec.INSTANCE, uri));
+        connected.addListener(new RedisPubSubAdapter<>() {
+          @Override
+          public void message(byte[] from, byte[] message) {
+            CompletableFuture<Void> landed = waiting.get(new String(message, StandardCharsets.UTF_8));
+            if (landed != null) {
+              landed.complete(null);
+            }
+          }
+        });
+        connection.call(() -> {
+          connected.sync().subscribe(channel);
+          return null;
+        });
+        pubsub = connected;
+      }
+    }
+  }
+
+  private ScheduledExecutorService renewals() {
+    ScheduledExecutorService executor = renewals;
+    if (executor == null) {
+      synchronized (this) {
+        executor = renewals;
+        if (executor == null) {
+          executor = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "keyedcache-flight-leases");
+            thread.setDaemon(true);
+            return thread;
+          });
+          renewals = executor;
+        }
+      }
+    }
+    return executor;
+  }
+
+  @Override
+  public void close() {
+    if (pubsub != null) {
+      pubsub.close();
+    }
+    if (renewals != null) {
+      renewals.shutdownNow();
+    }
+  }
+}
