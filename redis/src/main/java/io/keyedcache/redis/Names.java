@@ -27,20 +27,41 @@ import java.util.List;
 final class Names {
   private final String prefix;
   private final byte[] index;
+  /** {@code <prefix>v:}, the start of every value name: names are made on every operation, so from bytes. */
+  private final byte[] valuePrefix;
 
   Names(String namespace, String cacheName) {
     // '}' would end the hash tag early; the name stays injective since the whole cache name follows the tag
     String tag = (namespace + ":" + cacheName).replace("}", "%7D").replace("{", "%7B");
     this.prefix = namespace + ":{" + tag + "}:";
     this.index = bytes(prefix + "i");
+    this.valuePrefix = bytes(prefix + "v:");
   }
 
   byte[] value(Object key) {
-    return bytes(prefix + "v:" + name(key));
+    byte[] name = key instanceof String ? concat((byte) 's', bytes((String) key)) : bytes(name(key));
+    byte[] value = new byte[valuePrefix.length + name.length];
+    System.arraycopy(valuePrefix, 0, value, 0, valuePrefix.length);
+    System.arraycopy(name, 0, value, valuePrefix.length, name.length);
+    return value;
   }
 
   byte[] lease(Object key) {
-    return bytes(prefix + "l:" + name(key));
+    return leaseOf(value(key));
+  }
+
+  /** The lease name of the value name {@code value}: the same name with {@code l:} for {@code v:}. */
+  byte[] leaseOf(byte[] value) {
+    byte[] lease = value.clone();
+    lease[valuePrefix.length - 2] = 'l';
+    return lease;
+  }
+
+  private static byte[] concat(byte first, byte[] rest) {
+    byte[] all = new byte[rest.length + 1];
+    all[0] = first;
+    System.arraycopy(rest, 0, all, 1, rest.length);
+    return all;
   }
 
   byte[] index() {

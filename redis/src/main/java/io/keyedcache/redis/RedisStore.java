@@ -148,7 +148,7 @@ final class RedisStore<K, V> implements Store<K, V> {
       expire(key, stored, entry);
       return;
     }
-    connection.call(() -> Script.TOUCH.run(commands, new byte[][] {names.value(key)}, Envelope.header(deadline),
+    connection.call(() -> Script.TOUCH.run(commands, new byte[][] {names.value(key)}, Envelope.digits(deadline),
         px(now, deadline), java.util.Arrays.copyOfRange(stored, 3, Envelope.HEADER)));
   }
 
@@ -418,7 +418,7 @@ final class RedisStore<K, V> implements Store<K, V> {
               continue;
             }
             try {
-              Envelope.Entry entry = envelope.decode(value.getValue());
+              Envelope.Entry entry = envelope.decodeWithKey(value.getValue());
               if (entry.isLive(now)) {
                 @SuppressWarnings("unchecked")
                 K key = (K) entry.key();
@@ -527,7 +527,8 @@ final class RedisStore<K, V> implements Store<K, V> {
   }
 
   private byte[][] keys(K key) {
-    return new byte[][] {names.value(key), names.lease(key), names.index()};
+    byte[] value = names.value(key);
+    return new byte[][] {value, names.leaseOf(value), names.index()};
   }
 
   private byte[] member(K key) {
@@ -554,9 +555,11 @@ final class RedisStore<K, V> implements Store<K, V> {
     return now + (lifetime + 999_999) / 1_000_000;
   }
 
+  private static final byte[] NO_PX = {'0'};
+
   private static byte[] px(long now, long deadline) {
-    return Long.toString(deadline == Envelope.NO_DEADLINE ? 0 : deadline - now + GRACE_MILLIS)
-        .getBytes(StandardCharsets.US_ASCII);
+    return deadline == Envelope.NO_DEADLINE ? NO_PX
+        : Long.toString(deadline - now + GRACE_MILLIS).getBytes(StandardCharsets.US_ASCII);
   }
 
   private static byte[] zero() {

@@ -159,6 +159,36 @@ class RedisTierTest {
   }
 
   @Test
+  void aReadUnderAnAccessPolicyGivesTheEntryANewLifetime() {
+    io.keyedcache.provider.configuration.KeyedCacheConfiguration<Object, Object> config =
+        new io.keyedcache.provider.configuration.KeyedCacheConfiguration<>();
+    FakeTicker ticker = new FakeTicker();
+    config.ticker(ticker);
+    config.setExpiryPolicyFactory(javax.cache.expiry.AccessedExpiryPolicy.factoryOf(
+        new Duration(TimeUnit.MILLISECONDS, 100)));
+    Cache<Object, Object> cache = manager("access").createCache("a", config);
+    cache.put("text", "a string");
+    cache.put("number", 42L);
+    for (int i = 0; i < 5; i++) {
+      ticker.nanos += TimeUnit.MILLISECONDS.toNanos(80);
+      assertThat(cache.get("text")).as("read %d", i).isEqualTo("a string");
+      assertThat(cache.get("number")).as("read %d", i).isEqualTo(42L);
+    }
+    ticker.nanos += TimeUnit.MILLISECONDS.toNanos(120);
+    assertThat(cache.get("text")).isNull();
+    assertThat(cache.get("number")).isNull();
+  }
+
+  static final class FakeTicker implements com.github.benmanes.caffeine.cache.Ticker {
+    volatile long nanos;
+
+    @Override
+    public long read() {
+      return nanos;
+    }
+  }
+
+  @Test
   void groupDeletionInOneJvmIsCompleteForTheOther() {
     CacheManager[] jvms = twoJvms("groups");
     Cache<Object, Object> a = jvms[0].createCache("g", new MutableConfiguration<>());
@@ -212,11 +242,34 @@ class RedisTierTest {
   @Test
   void aValueThatCannotBeDecodedIsAMissAndIsRemoved() {
     Cache<Object, Object> cache = manager("decode").createCache("d", new MutableConfiguration<>());
-    cache.put("k", "v");
-    String name = "decode:{decode:d}:v:sk";
-    assertThat(server.send("SET " + name + " garbage")).isEqualTo("+OK");
-    assertThat(cache.get("k")).isNull();
-    assertThat(server.send("EXISTS " + name)).isEqualTo(":0");
+    List<java.util.logging.LogRecord> logged = new CopyOnWriteArrayList<>();
+    java.util.logging.Handler handler = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        logged.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(RedisStores.class.getName());
+    logger.addHandler(handler);
+    try {
+      cache.put("k", "v");
+      String name = "decode:{decode:d}:v:sk";
+      assertThat(server.send("SET " + name + " garbage")).isEqualTo("+OK");
+      assertThat(cache.get("k")).isNull();
+      assertThat(server.send("EXISTS " + name)).isEqualTo(":0");
+      assertThat(server.send("SET " + name + " garbage-again")).isEqualTo("+OK");
+      assertThat(cache.get("k")).isNull();
+      assertThat(logged).as("logged once for the key, with its name").hasSize(1);
+      assertThat(logged.get(0).getMessage()).contains(name).contains("not a keyedcache entry of format 1");
+    } finally {
+      logger.removeHandler(handler);
+    }
   }
 
   @Test

@@ -1,0 +1,162 @@
+package io.keyedcache.benchmarks;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.configuration.MutableConfiguration;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.redisson.config.Config;
+import org.redisson.jcache.configuration.RedissonConfiguration;
+
+/**
+ * {@code get} and {@code put} of one string over a loopback round trip to a {@code redis-server} the benchmark
+ * starts (one per fork): raw Lettuce {@code GET}/{@code SET}, the bound for one round trip; keyedcache's shared tier
+ * through JCache; Redisson's JCache. Run with {@code -t 1} and {@code -t 8}. Needs {@code redis-server} on the path.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class SharedTierBenchmark {
+  static final int KEYS = 1024;
+
+  @State(Scope.Benchmark)
+  public static class Server {
+    @Param({"RAW_LETTUCE", "KEYEDCACHE", "REDISSON"})
+    public String target;
+
+    Process redis;
+    int port;
+    RedisClient client;
+    RedisCommands<String, String> raw;
+    CacheManager manager;
+    Cache<String, String> cache;
+    final String[] keys = new String[KEYS];
+    final String[] values = new String[KEYS];
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+      start();
+      for (int i = 0; i < KEYS; i++) {
+        keys[i] = "key-" + i;
+        values[i] = "value-" + i;
+      }
+      switch (target) {
+        case "RAW_LETTUCE":
+          client = RedisClient.create("redis://127.0.0.1:" + port);
+          StatefulRedisConnection<String, String> connection = client.connect();
+          raw = connection.sync();
+          break;
+        case "KEYEDCACHE":
+          manager = Caching.getCachingProvider("io.keyedcache.provider.KeyedCachingProvider")
+              .getCacheManager(URI.create("redis://127.0.0.1:" + port + "#bench"), getClass().getClassLoader());
+          cache = manager.createCache("bench", new MutableConfiguration<String, String>()
+              .setTypes(String.class, String.class));
+          break;
+        default:
+          Config config = new Config();
+          config.useSingleServer().setAddress("redis://127.0.0.1:" + port);
+          manager = Caching.getCachingProvider("org.redisson.jcache.JCachingProvider").getCacheManager();
+          cache = manager.createCache("bench", RedissonConfiguration.fromConfig(config,
+              new MutableConfiguration<String, String>().setTypes(String.class, String.class)));
+      }
+      for (int i = 0; i < KEYS; i++) {
+        put(keys[i], values[i]);
+      }
+    }
+
+    String get(String key) {
+      return raw != null ? raw.get(key) : cache.get(key);
+    }
+
+    void put(String key, String value) {
+      if (raw != null) {
+        raw.set(key, value);
+      } else {
+        cache.put(key, value);
+      }
+    }
+
+    private void start() throws Exception {
+      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = socket.getLocalPort();
+      }
+      redis = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+          "--save", "", "--appendonly", "no").redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      for (int i = 0; i < 500 && !"+PONG".equals(send("PING")); i++) {
+        Thread.sleep(10);
+      }
+    }
+
+    private String send(String command) {
+      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        OutputStream out = socket.getOutputStream();
+        out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = socket.getInputStream();
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c >= 0 && c != '\r'; c = in.read()) {
+          line.append((char) c);
+        }
+        return line.toString();
+      } catch (IOException e) {
+        return null;
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+      if (manager != null) {
+        manager.close();
+      }
+      if (client != null) {
+        client.shutdown();
+      }
+      send("SHUTDOWN NOSAVE");
+      redis.waitFor(5, TimeUnit.SECONDS);
+      redis.destroyForcibly();
+    }
+  }
+
+  /** Each thread walks the keys from its own starting point. */
+  @State(Scope.Thread)
+  public static class Cursor {
+    int next = (int) (Thread.currentThread().getId() * 7919) & (KEYS - 1);
+
+    int advance() {
+      next = (next + 1) & (KEYS - 1);
+      return next;
+    }
+  }
+
+  @Benchmark
+  public String get(Server server, Cursor cursor) {
+    return server.get(server.keys[cursor.advance()]);
+  }
+
+  @Benchmark
+  public void put(Server server, Cursor cursor) {
+    int i = cursor.advance();
+    server.put(server.keys[i], server.values[i]);
+  }
+}
