@@ -2,33 +2,23 @@ package io.keyedcache.provider;
 
 import io.keyedcache.KeyedCache;
 import io.keyedcache.provider.configuration.KeyedCacheConfiguration;
-import io.keyedcache.redis.RedisServer;
+import io.keyedcache.redis.RedisServerExtension;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Properties;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The keyed contract that the native and portable views pass, on the shared tier: a real redis-server, the keyed
  * view of a cache whose store is Redis's.
  */
 class SharedKeyedCacheTest extends KeyedCacheContract {
-  private static RedisServer server;
+  @RegisterExtension
+  static final RedisServerExtension REDIS = new RedisServerExtension();
   private CacheManager manager;
   private TestCaches.FakeTicker ticker;
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = RedisServer.start();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
 
   @Override
   @SuppressWarnings("unchecked")
@@ -36,7 +26,7 @@ class SharedKeyedCacheTest extends KeyedCacheContract {
     Properties properties = new Properties();
     properties.setProperty("serialization-filter", "io.keyedcache.provider.**");
     manager = Caching.getCachingProvider(KeyedCachingProvider.class.getName()).getCacheManager(
-        URI.create(server.uri() + "#contract"), SharedKeyedCacheTest.class.getClassLoader(), properties);
+        URI.create(REDIS.server().uri() + "#contract"), SharedKeyedCacheTest.class.getClassLoader(), properties);
     ticker = new TestCaches.FakeTicker();
     KeyedCacheConfiguration<Object, Object> config = new KeyedCacheConfiguration<>().ticker(ticker)
         .executor(Runnable::run);

@@ -23,26 +23,16 @@ import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
 import javax.cache.configuration.MutableConfiguration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Several real JVM processes ({@link JvmWorker}) on one redis-server. */
 class CrossJvmTest {
-  private static RedisServer server;
+  @RegisterExtension
+  static final RedisServerExtension REDIS = new RedisServerExtension();
   private final List<Worker> workers = new ArrayList<>();
   private CacheManager manager;
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = RedisServer.start();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
 
   @AfterEach
   void stopWorkers() {
@@ -105,12 +95,12 @@ class CrossJvmTest {
   }
 
   private void go(String namespace) {
-    assertThat(server.send("SET go:" + namespace + " 1")).isEqualTo("+OK");
+    assertThat(REDIS.server().send("SET go:" + namespace + " 1")).isEqualTo("+OK");
   }
 
   /** The counter's value (a bulk reply takes two lines, so ask for it as an integer). */
   private long counted(String namespace) {
-    String reply = server.send("INCRBY computations:" + namespace + " 0");
+    String reply = REDIS.server().send("INCRBY computations:" + namespace + " 0");
     return Long.parseLong(reply.substring(1));
   }
 
@@ -118,7 +108,7 @@ class CrossJvmTest {
     Properties properties = new Properties();
     properties.setProperty("namespace", namespace);
     manager = Caching.getCachingProvider(KeyedCachingProvider.class.getName()).getCacheManager(
-        URI.create(server.uri() + "#" + namespace + "-test"), CrossJvmTest.class.getClassLoader(), properties);
+        URI.create(REDIS.server().uri() + "#" + namespace + "-test"), CrossJvmTest.class.getClassLoader(), properties);
     Cache<Object, Object> cache = manager.createCache("shared", new MutableConfiguration<>());
     @SuppressWarnings("unchecked")
     KeyedCache<Object> keyed = cache.unwrap(KeyedCache.class);
@@ -129,7 +119,7 @@ class CrossJvmTest {
   void aCachedFunctionCalledBy16ThreadsInEachOf3JvmsComputesOnce() throws Exception {
     String namespace = "once";
     for (int i = 0; i < 3; i++) {
-      start("function", server.uri(), namespace, "16", "500");
+      start("function", REDIS.server().uri(), namespace, "16", "500");
     }
     await("the JVMs to be ready", () -> workers.stream().allMatch(w -> w.lines.contains("READY")), 60);
     go(namespace);
@@ -147,12 +137,12 @@ class CrossJvmTest {
   @Test
   void whenTheComputingJvmDiesAnotherComputesAfterTheLeaseAndOneValueIsStored() throws Exception {
     String namespace = "takeover";
-    Worker doomed = start("function", server.uri(), namespace, "1", "60000");
+    Worker doomed = start("function", REDIS.server().uri(), namespace, "1", "60000");
     await("the first JVM to be ready", () -> doomed.lines.contains("READY"), 60);
     go(namespace);
     await("the first JVM to compute", () -> counted(namespace) == 1, 30);
-    Worker second = start("function", server.uri(), namespace, "4", "300");
-    Worker third = start("function", server.uri(), namespace, "4", "300");
+    Worker second = start("function", REDIS.server().uri(), namespace, "4", "300");
+    Worker third = start("function", REDIS.server().uri(), namespace, "4", "300");
     await("the others to be ready", () -> second.lines.contains("READY") && third.lines.contains("READY"), 60);
     Thread.sleep(500); // they now wait for the first JVM's lease
     assertThat(counted(namespace)).isEqualTo(1);
@@ -172,8 +162,8 @@ class CrossJvmTest {
   @Test
   void groupDeletionInOneJvmWhileOthersWriteLeavesNoKeyOfTheGroupAndLosesNoOther() throws Exception {
     String namespace = "deletion";
-    Worker a = start("write", server.uri(), namespace, "a", "400");
-    Worker b = start("write", server.uri(), namespace, "b", "400");
+    Worker a = start("write", REDIS.server().uri(), namespace, "a", "400");
+    Worker b = start("write", REDIS.server().uri(), namespace, "b", "400");
     KeyedCache<Object> keyed = keyedInThisJvm(namespace);
     await("the writers to be ready", () -> a.lines.contains("READY") && b.lines.contains("READY"), 60);
     go(namespace);
@@ -211,7 +201,7 @@ class CrossJvmTest {
   @Test
   void aComputationThatBeganBeforeAGroupDeletionDoesNotBringTheGroupBack() throws Exception {
     String namespace = "fenced";
-    Worker computing = start("function", server.uri(), namespace, "1", "1500");
+    Worker computing = start("function", REDIS.server().uri(), namespace, "1", "1500");
     KeyedCache<Object> keyed = keyedInThisJvm(namespace);
     await("the JVM to be ready", () -> computing.lines.contains("READY"), 60);
     go(namespace);

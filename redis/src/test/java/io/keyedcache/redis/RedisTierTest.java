@@ -28,26 +28,16 @@ import javax.cache.event.EventType;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
 import javax.cache.spi.CachingProvider;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The JCache API on a real redis-server, through two managers with connections of their own, as two JVMs. */
 class RedisTierTest {
-  private static RedisServer server;
+  @RegisterExtension
+  static final RedisServerExtension REDIS = new RedisServerExtension();
   private static final CachingProvider PROVIDER = Caching.getCachingProvider(KeyedCachingProvider.class.getName());
   private final List<CacheManager> managers = new ArrayList<>();
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = RedisServer.start();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
 
   @AfterEach
   void closeManagers() {
@@ -56,7 +46,7 @@ class RedisTierTest {
 
   /** A manager of its own: a URI of its own (the fragment), so a connection of its own. */
   private CacheManager manager(String fragment) {
-    return manager(URI.create(server.uri() + "?serialization-filter=io.keyedcache.redis.*#" + fragment),
+    return manager(URI.create(REDIS.server().uri() + "?serialization-filter=io.keyedcache.redis.*#" + fragment),
         new Properties());
   }
 
@@ -72,8 +62,8 @@ class RedisTierTest {
     properties.setProperty("namespace", namespace);
     properties.setProperty("serialization-filter", "io.keyedcache.redis.*");
     return new CacheManager[] {
-        manager(URI.create(server.uri() + "#" + namespace + "-a"), properties),
-        manager(URI.create(server.uri() + "#" + namespace + "-b"), properties)};
+        manager(URI.create(REDIS.server().uri() + "#" + namespace + "-a"), properties),
+        manager(URI.create(REDIS.server().uri() + "#" + namespace + "-b"), properties)};
   }
 
   public record Product(String name, int stock) implements Serializable {}
@@ -155,7 +145,7 @@ class RedisTierTest {
     assertThat(ExpiredEvents.KEYS).containsExactly("soon");
     // the server still holds it for the grace period only: its TTL is set
     String name = "expiry:{expiry:short}:v:ssoon";
-    assertThat(server.send("EXISTS " + name)).isEqualTo(":0");
+    assertThat(REDIS.server().send("EXISTS " + name)).isEqualTo(":0");
   }
 
   @Test
@@ -217,26 +207,26 @@ class RedisTierTest {
     a.put("k", value);
     assertThat(a.get("k")).isSameAs(value);
     assertThat(b.get("k")).as("references do not cross JVMs").isNull();
-    assertThat(server.send("EXISTS references:{references:r}:v:sk")).isEqualTo(":0");
+    assertThat(REDIS.server().send("EXISTS references:{references:r}:v:sk")).isEqualTo(":0");
   }
 
   @Test
   void aFileOnTheSharedTierKeepsValuesByValue() throws Exception {
     java.nio.file.Path file = java.nio.file.Files.createTempFile("shared", ".properties");
-    java.nio.file.Files.write(file, List.of("tier = " + server.uri(), "namespace = filed",
+    java.nio.file.Files.write(file, List.of("tier = " + REDIS.server().uri(), "namespace = filed",
         "serialization-filter = io.keyedcache.redis.*", "caches.orders.statistics = true", "default.statistics = true"));
     CacheManager manager = manager(file.toUri(), new Properties());
     Cache<Object, Object> orders = manager.getCache("orders");
     assertThat(orders.getConfiguration(javax.cache.configuration.CompleteConfiguration.class).isStoreByValue())
         .isTrue();
     orders.put("o1", new Product("pen", 2));
-    assertThat(server.send("EXISTS filed:{filed:orders}:v:so1")).isEqualTo(":1");
+    assertThat(REDIS.server().send("EXISTS filed:{filed:orders}:v:so1")).isEqualTo(":1");
     assertThatThrownBy(() -> orders.put("o2", new Object())).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("set caches.orders.store-by-value = false in " + file.toUri())
         .hasMessageContaining("lives in this JVM only");
     Cache<Object, Object> made = manager.getCache("made-on-demand");
     made.put("k", "v");
-    assertThat(server.send("EXISTS filed:{filed:made-on-demand}:v:sk")).isEqualTo(":1");
+    assertThat(REDIS.server().send("EXISTS filed:{filed:made-on-demand}:v:sk")).isEqualTo(":1");
   }
 
   @Test
@@ -260,10 +250,10 @@ class RedisTierTest {
     try {
       cache.put("k", "v");
       String name = "decode:{decode:d}:v:sk";
-      assertThat(server.send("SET " + name + " garbage")).isEqualTo("+OK");
+      assertThat(REDIS.server().send("SET " + name + " garbage")).isEqualTo("+OK");
       assertThat(cache.get("k")).isNull();
-      assertThat(server.send("EXISTS " + name)).isEqualTo(":0");
-      assertThat(server.send("SET " + name + " garbage-again")).isEqualTo("+OK");
+      assertThat(REDIS.server().send("EXISTS " + name)).isEqualTo(":0");
+      assertThat(REDIS.server().send("SET " + name + " garbage-again")).isEqualTo("+OK");
       assertThat(cache.get("k")).isNull();
       assertThat(logged).as("logged once for the key, with its name").hasSize(1);
       assertThat(logged.get(0).getMessage()).contains(name).contains("not a keyedcache entry of format 1");
@@ -277,11 +267,11 @@ class RedisTierTest {
     Properties open = new Properties();
     open.setProperty("namespace", "filter");
     open.setProperty("serialization-filter", "io.keyedcache.redis.RedisTierTest$Unlisted");
-    Cache<Object, Object> writer = manager(URI.create(server.uri() + "#writer"), open)
+    Cache<Object, Object> writer = manager(URI.create(REDIS.server().uri() + "#writer"), open)
         .createCache("f", new MutableConfiguration<>());
     Properties strict = new Properties();
     strict.setProperty("namespace", "filter");
-    Cache<Object, Object> reader = manager(URI.create(server.uri() + "#reader"), strict)
+    Cache<Object, Object> reader = manager(URI.create(REDIS.server().uri() + "#reader"), strict)
         .createCache("f", new MutableConfiguration<>());
     writer.put("k", new Unlisted());
     assertThat(writer.get("k")).isInstanceOf(Unlisted.class);
