@@ -11,8 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns JMH's JSON results into the throughput ratios against raw Caffeine: a Markdown table on standard output
- * and an SVG bar chart. Usage: {@code java -cp benchmarks.jar io.keyedcache.benchmarks.Chart jmh.json chart.svg}.
+ * Turns JMH's JSON results into the throughput ratios against the raw client of the same run: raw Caffeine for
+ * the embedded benchmarks ({@code provider} parameter), raw Lettuce for {@link SharedTierBenchmark} ({@code target}
+ * parameter, one row per thread count): a Markdown table on standard output and an SVG bar chart. Usage:
+ * {@code java -cp benchmarks.jar io.keyedcache.benchmarks.Chart jmh.json[,more.json] chart.svg}.
  */
 public final class Chart {
   private static final String[] COLORS = {"#444444", "#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd"};
@@ -22,36 +24,48 @@ public final class Chart {
   /** One measured score. */
   record Score(String row, String provider, double score, double error) {}
 
+  private static final List<String> SHARED = List.of("RAW_LETTUCE", "KEYEDCACHE", "REDISSON");
+
   public static void main(String[] args) throws Exception {
-    List<Score> scores = read(Paths.get(args[0]));
+    List<Score> scores = new ArrayList<>();
+    for (String file : args[0].split(",")) {
+      scores.addAll(read(Paths.get(file)));
+    }
     Map<String, Map<String, Score>> rows = new LinkedHashMap<>();
     for (Score score : scores) {
       rows.computeIfAbsent(score.row(), r -> new LinkedHashMap<>()).put(score.provider(), score);
     }
+    boolean shared = scores.stream().anyMatch(score -> SHARED.get(0).equals(score.provider()));
     List<String> providers = new ArrayList<>();
-    for (Provider provider : Provider.values()) {
-      providers.add(provider.name());
+    if (shared) {
+      providers.addAll(SHARED);
+    } else {
+      for (Provider provider : Provider.values()) {
+        providers.add(provider.name());
+      }
     }
+    String base = providers.get(0);
 
     StringBuilder table = new StringBuilder("| workload | ");
     table.append(String.join(" | ", providers)).append(" |\n|---|").append("---|".repeat(providers.size()))
         .append('\n');
     for (Map.Entry<String, Map<String, Score>> row : rows.entrySet()) {
-      Score base = row.getValue().get("RAW_CAFFEINE");
+      Score baseScore = row.getValue().get(base);
       table.append("| ").append(row.getKey()).append(" |");
       for (String provider : providers) {
         Score score = row.getValue().get(provider);
-        table.append(' ').append(score == null || base == null ? "—" : ratio(score, base)).append(" |");
+        table.append(' ').append(score == null || baseScore == null ? "—" : ratio(score, baseScore)).append(" |");
       }
       table.append('\n');
     }
     System.out.print(table);
     if (args.length > 1) {
-      Files.writeString(Paths.get(args[1]), svg(rows, providers), StandardCharsets.UTF_8);
+      Files.writeString(Paths.get(args[1]), svg(rows, providers, shared ? "raw Lettuce" : "raw Caffeine"),
+          StandardCharsets.UTF_8);
     }
   }
 
-  /** The ratio to raw Caffeine, with the range that the two 99.9% confidence intervals allow. */
+  /** The ratio to the raw client, with the range that the two 99.9% confidence intervals allow. */
   private static String ratio(Score score, Score base) {
     double ratio = score.score() / base.score();
     double low = (score.score() - score.error()) / (base.score() + base.error());
@@ -67,22 +81,30 @@ public final class Chart {
         continue;
       }
       Map<?, ?> params = (Map<?, ?>) result.get("params");
-      if (params == null || params.get("provider") == null) {
+      if (params == null || (params.get("provider") == null && params.get("target") == null)) {
         continue;
       }
       String benchmark = (String) result.get("benchmark");
       String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
-      Object byValue = params.get("storeByValue");
-      String row = method + ("true".equals(byValue) ? ", by value" : ", by reference");
+      String row;
+      String provider;
+      if (params.get("target") != null) {
+        int threads = ((Number) result.get("threads")).intValue();
+        row = method + ", " + threads + (threads == 1 ? " thread" : " threads");
+        provider = (String) params.get("target");
+      } else {
+        row = method + ("true".equals(params.get("storeByValue")) ? ", by value" : ", by reference");
+        provider = (String) params.get("provider");
+      }
       Map<?, ?> metric = (Map<?, ?>) result.get("primaryMetric");
       Object error = metric.get("scoreError");
-      scores.add(new Score(row, (String) params.get("provider"), (Double) metric.get("score"),
+      scores.add(new Score(row, provider, (Double) metric.get("score"),
           error instanceof Double ? (Double) error : 0.0));
     }
     return scores;
   }
 
-  private static String svg(Map<String, Map<String, Score>> rows, List<String> providers) {
+  private static String svg(Map<String, Map<String, Score>> rows, List<String> providers, String baseName) {
     int barHeight = 9;
     int groupGap = 14;
     int left = 230;
@@ -94,8 +116,8 @@ public final class Chart {
     svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
         + " font-family=\"sans-serif\" font-size=\"11\">\n", left + width + 20, height));
     svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-    svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" font-size=\"14\">Throughput relative to raw"
-        + " Caffeine (1.0 = as fast); error bars: 99.9%% confidence</text>\n", left));
+    svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" font-size=\"14\">Throughput relative to %s"
+        + " (1.0 = as fast); error bars: 99.9%% confidence</text>\n", left, baseName));
     for (int tick = 0; tick <= 6; tick++) {
       double r = tick * 0.2;
       double x = left + width * r / maxRatio;
@@ -106,7 +128,7 @@ public final class Chart {
     }
     int y = 45;
     for (Map.Entry<String, Map<String, Score>> row : rows.entrySet()) {
-      Score base = row.getValue().get("RAW_CAFFEINE");
+      Score base = row.getValue().get(providers.get(0));
       svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", left - 8,
           y + groupHeight / 2 - 4, row.getKey()));
       for (int p = 0; p < providers.size(); p++) {
