@@ -43,7 +43,7 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
     if (touched != null) {
       touched.touch(entry.getKey(), cache.expiry.forAccess());
     }
-    return new CacheEntry<>(entry.getKey(), cache.copier.copy(entry.getValue()));
+    return new CacheEntry<>(entry.getKey(), cache.copyOut.copy(entry.getValue()));
   }
 
   @Override

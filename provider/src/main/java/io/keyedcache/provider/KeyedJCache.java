@@ -52,6 +52,8 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
   private final KeyedCacheConfiguration<K, V> configuration;
   private final Store<K, V> store;
   final Copier copier;
+  /** The copy of a value the store hands out: none when the store's reads are copies already. */
+  final Copier copyOut;
   final ExpiryDecisions expiry;
   /** Whether the store keeps a lifetime with every entry (the policy is not eternal, or the configuration asks). */
   private final boolean expiring;
@@ -117,6 +119,7 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
     }
     this.store = stores.create(new StoreSettings<>(name, configuration, executor, expiring, keyed),
         new StoreCallbacks<>(this));
+    this.copyOut = store.readsAreCopies() ? Copier.identity() : copier;
     this.loads = new ReadThrough<>(this, store);
     this.management = new Management(this, Tiers.redact(manager.getURI()), configuration);
     management.setStatisticsEnabled(configuration.isStatisticsEnabled());
@@ -141,7 +144,7 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
     requireNonNull(key, "key must not be null");
     // The hot path, kept small enough for the JIT to inline: the store's read and the copy out.
     V value = store.peek(key);
-    return value == null ? null : copier.copy(value);
+    return value == null ? null : copyOut.copy(value);
   }
 
   /** A get that records statistics, counts as an access for expiry, or loads a missing value. */
@@ -157,7 +160,7 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
     V value = store.read(key);
     events.deliverPending();
     if (value != null) {
-      value = copier.copy(value);
+      value = copyOut.copy(value);
     }
     if (stats) {
       statistics.recordLookup(value != null);

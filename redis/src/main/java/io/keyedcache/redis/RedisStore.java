@@ -204,10 +204,11 @@ final class RedisStore<K, V> implements Store<K, V> {
     ReentrantLock lock = locks[(key.hashCode() & 0x7fffffff) % locks.length];
     lock.lock();
     try {
-      byte[] token = connection.acquire(names.lease(key));
+      byte[][] keys = keys(key);
+      byte[] token = connection.acquire(keys[1]);
       boolean released = false;
       try {
-        byte[] stored = connection.call(() -> commands.get(names.value(key)));
+        byte[] stored = connection.call(() -> commands.get(keys[0]));
         long now = now();
         Envelope.Entry entry = stored == null ? null : decodeUnderLease(key, stored);
         boolean expired = entry != null && !entry.isLive(now);
@@ -243,7 +244,7 @@ final class RedisStore<K, V> implements Store<K, V> {
         }
         byte[] body = write;
         long until = deadline;
-        List<Object> reply = connection.call(() -> Script.COMMIT.run(commands, keys(key), token,
+        List<Object> reply = connection.call(() -> Script.COMMIT.run(commands, keys, token,
             mode.getBytes(StandardCharsets.US_ASCII), body, "set".equals(mode) ? px(now, until) : zero(),
             member(key)));
         released = true;
@@ -260,7 +261,7 @@ final class RedisStore<K, V> implements Store<K, V> {
         return step;
       } finally {
         if (!released) {
-          connection.release(names.lease(key), token);
+          connection.release(keys[1], token);
         }
       }
     } finally {
@@ -390,6 +391,11 @@ final class RedisStore<K, V> implements Store<K, V> {
     if (entry != null) {
       retime(key, stored, entry, lifetime);
     }
+  }
+
+  @Override
+  public boolean readsAreCopies() {
+    return true; // every read decodes a new object from the server's bytes
   }
 
   @Override

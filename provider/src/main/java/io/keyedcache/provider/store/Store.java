@@ -65,6 +65,15 @@ public interface Store<K, V> {
   /** The entries present, weakly consistent (never a {@code ConcurrentModificationException}). */
   Iterator<Map.Entry<K, V>> iterator();
 
+  /**
+   * Whether every value the store hands out ({@link #peek}, {@link #read}, {@link #iterator}) is an object of its
+   * own that nothing else holds, as from a store that decodes its values from bytes: the layer then does not copy it
+   * again for store-by-value. False by default: the store hands out the object it holds.
+   */
+  default boolean readsAreCopies() {
+    return false;
+  }
+
   /** A snapshot of the keys present. */
   Set<K> keys();
 
