@@ -8,6 +8,7 @@ import io.keyedcache.provider.store.StoreSettings;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -26,9 +27,11 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The shared tier's {@link Store}: each entry one Redis string (an {@link Envelope}) with a deadline in its header
  * and a Redis TTL a grace period beyond it, so that an entry whose deadline has passed is still there to be reported
- * as expired when a JVM next looks at it. Plain writes are single scripts. A step holds a lease on its key (a
- * {@code SET NX PX} with a token of this JVM), so that no other step or plain write of any JVM runs between reading
- * the entry and writing the step's decision; the write checks the token in the same script.
+ * as expired when a JVM next looks at it. A put of a key outside any group is one {@code SET}; the other plain
+ * writes are single scripts. A step holds a lease on its key (a {@code SET NX PX} with a token of this JVM), so that
+ * no other step, and no scripted write of any JVM, runs between reading the entry and writing the step's decision;
+ * the write checks the token in the same script. A {@code SET} does not wait for the lease: when one landed during
+ * the step, the step writes nothing, and is taken to have happened just before that put (no read saw its value).
  *
  * <p>Thread-safe. Steps of one JVM on one key also take a local lock first, so that they do not contend for the
  * lease over the network.
@@ -159,7 +162,21 @@ final class RedisStore<K, V> implements Store<K, V> {
     long now = now();
     long deadline = expiring ? deadline(now, owner.lifetimeAtCreation(), Envelope.NO_DEADLINE) : Envelope.NO_DEADLINE;
     byte[] stored = envelope.encode(key, value, deadline);
-    waitingForLease(key, () -> Script.PUT.run(commands, keys(key), stored, px(now, deadline), member(key)));
+    byte[] member = member(key);
+    if (member.length == 0) {
+      // One SET, the cost of a raw write: it does not wait for a step's lease, and a step that finds it landed
+      // under its lease drops its own write (COMMIT), as if it had happened just before this put.
+      byte[] name = names.value(key);
+      if (deadline == Envelope.NO_DEADLINE) {
+        connection.call(() -> commands.set(name, stored));
+      } else {
+        SetArgs px = SetArgs.Builder.px(deadline - now + GRACE_MILLIS);
+        connection.call(() -> commands.set(name, stored, px));
+      }
+      return;
+    }
+    // a key of a group joins its index in the same script, which waits for a step's lease as group deletion does
+    waitingForLease(key, () -> Script.PUT.run(commands, keys(key), stored, px(now, deadline), member));
   }
 
   @Override
@@ -244,9 +261,10 @@ final class RedisStore<K, V> implements Store<K, V> {
         }
         byte[] body = write;
         long until = deadline;
+        byte[] seen = stored == null ? EMPTY : stored;
         List<Object> reply = connection.call(() -> Script.COMMIT.run(commands, keys, token,
             mode.getBytes(StandardCharsets.US_ASCII), body, "set".equals(mode) ? px(now, until) : zero(),
-            member(key)));
+            member(key), seen));
         released = true;
         if (status(reply) == -1) {
           throw new javax.cache.CacheException("The step on key " + key + " of cache '" + cacheName

@@ -66,9 +66,18 @@ final class Script {
       + "return {1}");
 
   // A step's end, under its lease ARGV[1]: ARGV[2] 'set' (ARGV[3] envelope, ARGV[4] PX or 0) or 'del' or 'keep';
-  // ARGV[5] the index member or ''. {-1} when the lease is no longer ours: nothing written.
+  // ARGV[5] the index member or ''; ARGV[6] the entry the step read ('' for none). {-1} when the lease is no longer
+  // ours: nothing written. {2} when a put (a plain SET, which does not wait for leases) replaced what the step read:
+  // the put is later, so the step writes nothing. A new deadline alone (a read's TOUCH) or an entry removed as
+  // expired is no such change.
   static final Script COMMIT = new Script(
       "if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {-1} end\n"
+      + "local now = redis.call('GET', KEYS[1])\n"
+      + "if now and (ARGV[6] == '' or string.sub(now, 1, 3) ~= string.sub(ARGV[6], 1, 3)\n"
+      + "    or string.sub(now, 23) ~= string.sub(ARGV[6], 23)) then\n"
+      + "  redis.call('DEL', KEYS[2])\n"
+      + "  return {2}\n"
+      + "end\n"
       + "if ARGV[2] == 'set' then\n"
       + "  if ARGV[4] == '0' then redis.call('SET', KEYS[1], ARGV[3])\n"
       + "  else redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4]) end\n"

@@ -178,6 +178,80 @@ class RedisTierTest {
     }
   }
 
+  /**
+   * A plain put of another JVM does not wait for a step that holds the key: it lands at once, and the step, taken to
+   * have happened just before it, leaves the put's value in place (whether the step found an entry or none).
+   */
+  @Test
+  void aPutDuringAStepOfAnotherJvmLandsAtOnceAndStays() throws Exception {
+    CacheManager[] jvms = twoJvms("steps");
+    Cache<String, String> a = jvms[0].createCache("s", new MutableConfiguration<String, String>()
+        .setTypes(String.class, String.class));
+    Cache<String, String> b = jvms[1].createCache("s", new MutableConfiguration<String, String>()
+        .setTypes(String.class, String.class));
+    a.put("present", "old");
+    for (String key : List.of("present", "absent")) {
+      java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CompletableFuture<String> step = java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> a.invoke(key, (entry, args) -> {
+            inside.countDown();
+            awaitQuietly(release);
+            entry.setValue("from the step");
+            return "done";
+          }));
+      assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+      java.util.concurrent.CompletableFuture.runAsync(() -> b.put(key, "from the put")).get(10, TimeUnit.SECONDS);
+      release.countDown();
+      assertThat(step.get(10, TimeUnit.SECONDS)).isEqualTo("done");
+      assertThat(a.get(key)).as(key).isEqualTo("from the put");
+      assertThat(b.get(key)).as(key).isEqualTo("from the put");
+    }
+  }
+
+  /** A read that gives an entry a new lifetime changes no value: a step that holds the key still writes. */
+  @Test
+  void aReadThatRetimesAnEntryDuringAStepDoesNotCancelTheStep() throws Exception {
+    CacheManager[] jvms = twoJvms("retimed");
+    MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
+        .setTypes(String.class, String.class)
+        .setExpiryPolicyFactory(javax.cache.expiry.AccessedExpiryPolicy.factoryOf(Duration.ONE_MINUTE));
+    Cache<String, String> a = jvms[0].createCache("r", config);
+    Cache<String, String> b = jvms[1].createCache("r", config);
+    a.put("k", "old");
+    String name = "retimed:{retimed:r}:v:sk";
+    String deadline = "EVAL \"return tonumber(string.sub(redis.call('GET', KEYS[1]), 4, 22))\" 1 " + name;
+    long before = Long.parseLong(REDIS.server().send(deadline).substring(1));
+    java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CompletableFuture<Object> step = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> a.invoke("k", (entry, args) -> {
+          inside.countDown();
+          awaitQuietly(release);
+          entry.setValue("from the step");
+          return null;
+        }));
+    assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+    Thread.sleep(20); // so that the new deadline differs from the old by some milliseconds
+    assertThat(b.get("k")).isEqualTo("old");
+    assertThat(Long.parseLong(REDIS.server().send(deadline).substring(1))).as("the read wrote a later deadline")
+        .isGreaterThan(before);
+    release.countDown();
+    step.get(10, TimeUnit.SECONDS);
+    assertThat(b.get("k")).isEqualTo("from the step");
+  }
+
+  private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+    try {
+      if (!latch.await(30, TimeUnit.SECONDS)) {
+        throw new AssertionError("not released");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   @Test
   void groupDeletionInOneJvmIsCompleteForTheOther() {
     CacheManager[] jvms = twoJvms("groups");
