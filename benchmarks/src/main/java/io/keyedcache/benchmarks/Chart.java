@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Turns JMH's JSON results into the throughput ratios against the raw client of the same run: raw Caffeine for
  * the embedded benchmarks ({@code provider} parameter), raw Lettuce for {@link SharedTierBenchmark} ({@code target}
- * parameter, one row per thread count): a Markdown table on standard output and an SVG bar chart. Usage:
+ * parameter, one row per thread count), the embedded tier for {@link NearCacheBenchmark} (its {@code hit} only):
+ * a Markdown table on standard output and an SVG bar chart. Usage:
  * {@code java -cp benchmarks.jar io.keyedcache.benchmarks.Chart jmh.json[,more.json] chart.svg}.
  */
 public final class Chart {
@@ -25,6 +26,7 @@ public final class Chart {
   record Score(String row, String provider, double score, double error) {}
 
   private static final List<String> SHARED = List.of("RAW_LETTUCE", "KEYEDCACHE", "REDISSON");
+  private static final List<String> NEAR = List.of("EMBEDDED", "EMBEDDED_BOUNDED", "NEAR", "SHARED", "REDISSON");
 
   public static void main(String[] args) throws Exception {
     List<Score> scores = new ArrayList<>();
@@ -36,9 +38,13 @@ public final class Chart {
       rows.computeIfAbsent(score.row(), r -> new LinkedHashMap<>()).put(score.provider(), score);
     }
     boolean shared = scores.stream().anyMatch(score -> SHARED.get(0).equals(score.provider()));
+    boolean near = scores.stream().anyMatch(score -> NEAR.get(0).equals(score.provider()));
     List<String> providers = new ArrayList<>();
     if (shared) {
       providers.addAll(SHARED);
+    } else if (near) {
+      providers.addAll(NEAR);
+      rows.values().removeIf(row -> !row.containsKey(NEAR.get(0))); // a workload without the embedded tier: no base
     } else {
       for (Provider provider : Provider.values()) {
         providers.add(provider.name());
@@ -60,8 +66,8 @@ public final class Chart {
     }
     System.out.print(table);
     if (args.length > 1) {
-      Files.writeString(Paths.get(args[1]), svg(rows, providers, shared ? "raw Lettuce" : "raw Caffeine"),
-          StandardCharsets.UTF_8);
+      Files.writeString(Paths.get(args[1]), svg(rows, providers, shared ? "raw Lettuce"
+          : near ? "the embedded tier" : "raw Caffeine"), StandardCharsets.UTF_8);
     }
   }
 

@@ -3,14 +3,7 @@ package io.keyedcache.benchmarks;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
@@ -44,7 +37,7 @@ public class SharedTierBenchmark {
     @Param({"RAW_LETTUCE", "KEYEDCACHE", "REDISSON"})
     public String target;
 
-    Process redis;
+    RedisProcess redis;
     int port;
     RedisClient client;
     RedisCommands<String, String> raw;
@@ -55,7 +48,8 @@ public class SharedTierBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-      start();
+      redis = RedisProcess.start();
+      port = redis.port;
       for (int i = 0; i < KEYS; i++) {
         keys[i] = "key-" + i;
         values[i] = "value-" + i;
@@ -68,7 +62,8 @@ public class SharedTierBenchmark {
           break;
         case "KEYEDCACHE":
           manager = Caching.getCachingProvider("io.keyedcache.provider.KeyedCachingProvider")
-              .getCacheManager(URI.create("redis://127.0.0.1:" + port + "#bench"), getClass().getClassLoader());
+              .getCacheManager(URI.create("redis://127.0.0.1:" + port + "?near-cache-size=0#bench"),
+                  getClass().getClassLoader()); // every get a round trip: NearCacheBenchmark measures near hits
           cache = manager.createCache("bench", new MutableConfiguration<String, String>()
               .setTypes(String.class, String.class));
           break;
@@ -96,34 +91,6 @@ public class SharedTierBenchmark {
       }
     }
 
-    private void start() throws Exception {
-      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        port = socket.getLocalPort();
-      }
-      redis = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-          "--save", "", "--appendonly", "no").redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      for (int i = 0; i < 500 && !"+PONG".equals(send("PING")); i++) {
-        Thread.sleep(10);
-      }
-    }
-
-    private String send(String command) {
-      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-        OutputStream out = socket.getOutputStream();
-        out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        InputStream in = socket.getInputStream();
-        StringBuilder line = new StringBuilder();
-        for (int c = in.read(); c >= 0 && c != '\r'; c = in.read()) {
-          line.append((char) c);
-        }
-        return line.toString();
-      } catch (IOException e) {
-        return null;
-      }
-    }
-
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
       if (manager != null) {
@@ -132,9 +99,7 @@ public class SharedTierBenchmark {
       if (client != null) {
         client.shutdown();
       }
-      send("SHUTDOWN NOSAVE");
-      redis.waitFor(5, TimeUnit.SECONDS);
-      redis.destroyForcibly();
+      redis.close();
     }
   }
 

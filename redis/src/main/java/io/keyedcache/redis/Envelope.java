@@ -164,6 +164,17 @@ final class Envelope {
     return new Entry(key, value, deadline);
   }
 
+  /** A key named by its serialization ({@link Names}: Base64 after {@code j}), decoded through the filter. */
+  Object decodeKeyName(String base64) throws Undecodable {
+    byte[] bytes;
+    try {
+      bytes = java.util.Base64.getUrlDecoder().decode(base64);
+    } catch (IllegalArgumentException e) {
+      throw new Undecodable("not Base64", e);
+    }
+    return object((byte) 'J', bytes, 0, bytes.length);
+  }
+
   private Object object(byte codec, byte[] stored, int from, int length) throws Undecodable {
     if (codec == 'S') {
       return new String(stored, from, length, StandardCharsets.UTF_8);

@@ -26,16 +26,22 @@ import java.util.List;
  */
 final class Names {
   private final String prefix;
+  private final String tag;
   private final byte[] index;
   /** {@code <prefix>v:}, the start of every value name: names are made on every operation, so from bytes. */
   private final byte[] valuePrefix;
 
   Names(String namespace, String cacheName) {
-    // '}' would end the hash tag early; the name stays injective since the whole cache name follows the tag
-    String tag = (namespace + ":" + cacheName).replace("}", "%7D").replace("{", "%7B");
+    // '}' would end the hash tag early; escaping '%' first keeps the names of two caches apart
+    this.tag = (namespace + ":" + cacheName).replace("%", "%25").replace("}", "%7D").replace("{", "%7B");
     this.prefix = namespace + ":{" + tag + "}:";
     this.index = bytes(prefix + "i");
     this.valuePrefix = bytes(prefix + "v:");
+  }
+
+  /** What is between the braces of every name of the cache. */
+  String tag() {
+    return tag;
   }
 
   byte[] value(Object key) {

@@ -49,6 +49,8 @@ final class RedisStore<K, V> implements Store<K, V> {
   private final StoreOwner<K, V> owner;
   private final boolean expiring;
   private final boolean indexed;
+  /** Recent reads of this JVM, evicted by the server's invalidations; null when the manager keeps none. */
+  private final NearCache<K, V> near;
   private final ReentrantLock[] locks = new ReentrantLock[64];
   /** The configuration's ticker, for tests that move time by hand; else the wall clock, which every JVM shares. */
   private final com.github.benmanes.caffeine.cache.Ticker ticker;
@@ -64,6 +66,7 @@ final class RedisStore<K, V> implements Store<K, V> {
     this.owner = owner;
     this.expiring = settings.expiring();
     this.indexed = settings.indexed();
+    this.near = connection.nearCache(names.tag(), envelope);
     this.ticker = settings.configuration().getTicker();
     this.tickerOrigin = ticker == null ? 0 : ticker.read();
     this.wallOrigin = System.currentTimeMillis();
@@ -76,13 +79,68 @@ final class RedisStore<K, V> implements Store<K, V> {
 
   @Override
   public V peek(K key) {
-    Envelope.Entry entry = fetch(key);
-    return entry == null ? null : value(entry);
+    // the near hit of an entry without a deadline first, kept small enough for the JIT to inline
+    NearCache<K, V> near = this.near;
+    if (near != null) {
+      Object hit = near.hit(key);
+      if (hit != null && !(hit instanceof NearCache.Timed)) {
+        @SuppressWarnings("unchecked")
+        V value = (V) hit;
+        return value;
+      }
+    }
+    return peekFurther(key);
+  }
+
+  private V peekFurther(K key) {
+    NearCache<K, V> near = this.near;
+    if (near == null) {
+      Envelope.Entry entry = fetch(key);
+      return entry == null ? null : value(entry);
+    }
+    Object hit = liveNear(key);
+    if (hit != null) {
+      return NearCache.value(hit);
+    }
+    long epoch = near.epoch();
+    long stamp = near.stamp(key);
+    Envelope.Entry entry = live(key, fromServer(key));
+    if (entry == null) {
+      return null;
+    }
+    keepNear(key, entry, epoch, stamp);
+    return value(entry);
   }
 
   @Override
   public V read(K key) {
-    byte[] stored = connection.call(() -> commands.get(names.value(key)));
+    NearCache<K, V> near = this.near;
+    if (near == null) {
+      return read(key, fromServer(key), 0, 0);
+    }
+    Object hit = liveNear(key);
+    if (hit != null) {
+      if (!expiring) {
+        return NearCache.value(hit);
+      }
+      long lifetime = owner.lifetimeAfterRead();
+      if (lifetime == Step.UNCHANGED) {
+        return NearCache.value(hit);
+      }
+      byte[] stored = fromServer(key);
+      Envelope.Entry entry = live(key, stored);
+      if (entry != null) {
+        retime(key, stored, entry, lifetime);
+      }
+      return entry == null ? null : value(entry);
+    }
+    long epoch = near.epoch();
+    long stamp = near.stamp(key);
+    return read(key, fromServer(key), epoch, stamp);
+  }
+
+  /** A read from the server, kept near (if the stamps allow) unless it gave the entry a new lifetime. */
+  private V read(K key, byte[] stored, long epoch, long stamp) {
     Envelope.Entry entry = live(key, stored);
     if (entry == null) {
       return null;
@@ -90,15 +148,43 @@ final class RedisStore<K, V> implements Store<K, V> {
     if (expiring) {
       long lifetime = owner.lifetimeAfterRead();
       if (lifetime != Step.UNCHANGED) {
-        retime(key, stored, entry, lifetime);
+        retime(key, stored, entry, lifetime); // an access policy: every read writes, so nothing is kept near
+        return value(entry);
       }
+    }
+    if (near != null) {
+      keepNear(key, entry, epoch, stamp);
     }
     return value(entry);
   }
 
+  private void keepNear(K key, Envelope.Entry entry, long epoch, long stamp) {
+    if (NearCache.nameable(key)) {
+      near.populate(key, value(entry), entry.deadline(), epoch, stamp);
+    }
+  }
+
+  private byte[] fromServer(K key) {
+    byte[] name = names.value(key);
+    return connection.call(() -> commands.get(name));
+  }
+
+  /** The near entry of {@code key} if there is one before its deadline (past it, the server read reports it). */
+  private Object liveNear(K key) {
+    if (near == null) {
+      return null;
+    }
+    Object hit = near.hit(key);
+    if (hit == null) {
+      return null;
+    }
+    long deadline = NearCache.deadline(hit);
+    return deadline == Envelope.NO_DEADLINE || deadline > now() ? hit : null;
+  }
+
   @Override
   public boolean contains(K key) {
-    return fetch(key) != null;
+    return liveNear(key) != null || fetch(key) != null;
   }
 
   /** The live entry of {@code key}, or null; an expired one is removed and reported. */
@@ -139,8 +225,23 @@ final class RedisStore<K, V> implements Store<K, V> {
   }
 
   private boolean removeIfSame(K key, byte[] stored) {
-    List<Object> reply = connection.call(() -> Script.REMOVE_IF_SAME.run(commands, keys(key), stored, member(key)));
-    return status(reply) == 1;
+    try {
+      List<Object> reply = connection.call(() -> Script.REMOVE_IF_SAME.run(commands, keys(key), stored,
+          member(key)));
+      return status(reply) == 1;
+    } finally {
+      invalidateNear(key);
+    }
+  }
+
+  /**
+   * After every write of this JVM, so that its next read does not wait for the server's invalidation (which comes as
+   * well, and evicts again).
+   */
+  private void invalidateNear(K key) {
+    if (near != null) {
+      near.invalidate(key);
+    }
   }
 
   /** The entry with a new lifetime, unless another write came first. */
@@ -151,14 +252,26 @@ final class RedisStore<K, V> implements Store<K, V> {
       expire(key, stored, entry);
       return;
     }
-    connection.call(() -> Script.TOUCH.run(commands, new byte[][] {names.value(key)}, Envelope.digits(deadline),
-        px(now, deadline), java.util.Arrays.copyOfRange(stored, 3, Envelope.HEADER)));
+    try {
+      connection.call(() -> Script.TOUCH.run(commands, new byte[][] {names.value(key)}, Envelope.digits(deadline),
+          px(now, deadline), java.util.Arrays.copyOfRange(stored, 3, Envelope.HEADER)));
+    } finally {
+      invalidateNear(key);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------- plain writes
 
   @Override
   public void put(K key, V value) {
+    try {
+      write(key, value);
+    } finally {
+      invalidateNear(key);
+    }
+  }
+
+  private void write(K key, V value) {
     long now = now();
     long deadline = expiring ? deadline(now, owner.lifetimeAtCreation(), Envelope.NO_DEADLINE) : Envelope.NO_DEADLINE;
     byte[] stored = envelope.encode(key, value, deadline);
@@ -181,6 +294,14 @@ final class RedisStore<K, V> implements Store<K, V> {
 
   @Override
   public V putIfAbsent(K key, V value) {
+    try {
+      return writeIfAbsent(key, value);
+    } finally {
+      invalidateNear(key);
+    }
+  }
+
+  private V writeIfAbsent(K key, V value) {
     long now = now();
     long deadline = expiring ? deadline(now, owner.lifetimeAtCreation(), Envelope.NO_DEADLINE) : Envelope.NO_DEADLINE;
     byte[] stored = envelope.encode(key, value, deadline);
@@ -195,6 +316,14 @@ final class RedisStore<K, V> implements Store<K, V> {
 
   @Override
   public V remove(K key) {
+    try {
+      return delete(key);
+    } finally {
+      invalidateNear(key);
+    }
+  }
+
+  private V delete(K key) {
     List<Object> reply = waitingForLease(key, () -> Script.REMOVE.run(commands, keys(key), member(key)));
     if (status(reply) == 0) {
       return null;
@@ -281,6 +410,7 @@ final class RedisStore<K, V> implements Store<K, V> {
         if (!released) {
           connection.release(keys[1], token);
         }
+        invalidateNear(key);
       }
     } finally {
       lock.unlock();
@@ -413,7 +543,7 @@ final class RedisStore<K, V> implements Store<K, V> {
 
   @Override
   public boolean readsAreCopies() {
-    return true; // every read decodes a new object from the server's bytes
+    return near == null; // every read decodes a new object from the server's bytes, unless it is kept near
   }
 
   @Override
@@ -504,6 +634,9 @@ final class RedisStore<K, V> implements Store<K, V> {
     if (indexed) {
       connection.call(() -> commands.unlink(names.index()));
     }
+    if (near != null) {
+      near.clear();
+    }
   }
 
   @Override
@@ -534,6 +667,11 @@ final class RedisStore<K, V> implements Store<K, V> {
     return (K) key;
   }
 
+  /** The manager's near-cache link, null when near caches are off (for tests). */
+  Tracking tracking() {
+    return connection.tracking();
+  }
+
   @Override
   public <T> T unwrap(Class<T> type) {
     return type.isInstance(this) ? type.cast(this) : null;
@@ -542,6 +680,10 @@ final class RedisStore<K, V> implements Store<K, V> {
   @Override
   public void close() {
     // the connection is the manager's; the entries stay on the server for the other JVMs
+    if (near != null) {
+      connection.dropNearCache(names.tag());
+      near.clear();
+    }
   }
 
   // ---------------------------------------------------------------------------------------------- helpers

@@ -44,8 +44,13 @@ final class RedisStores implements StoreFactory {
 
   private final Flights flights;
 
+  private final RedisTier.NearSettings near;
+  /** The near caches' server link, or null when they are off. */
+  private final Tracking tracking;
+
   RedisStores(RedisURI uri, String server, String namespace, String filter, ClassLoader classLoader,
-      long flightLeaseMillis) {
+      long flightLeaseMillis, RedisTier.NearSettings near) {
+    this.near = near;
     this.server = server;
     this.namespace = namespace;
     this.filter = filter;
@@ -62,6 +67,30 @@ final class RedisStores implements StoreFactory {
     }
     this.commands = connection.sync();
     this.flights = new Flights(this, client, uri, namespace, flightLeaseMillis);
+    this.tracking = near.size() == 0 ? null
+        : new Tracking(client.getResources(), uri, server, namespace, near.heartbeatMillis(), near.lifetimeMillis(),
+            near.strict());
+  }
+
+  /** The near cache of a new store, or null: they are off, or the cache keeps values by reference. */
+  <K, V> NearCache<K, V> nearCache(String tag, Envelope envelope) {
+    if (tracking == null) {
+      return null;
+    }
+    NearCache<K, V> cache = new NearCache<>(tracking, envelope, near.size());
+    tracking.register(tag, cache);
+    return cache;
+  }
+
+  void dropNearCache(String tag) {
+    if (tracking != null) {
+      tracking.unregister(tag);
+    }
+  }
+
+  /** The near caches' link, for tests; null when they are off. */
+  Tracking tracking() {
+    return tracking;
   }
 
   Flights flights() {
@@ -144,6 +173,9 @@ final class RedisStores implements StoreFactory {
 
   @Override
   public void close() {
+    if (tracking != null) {
+      tracking.close();
+    }
     flights.close();
     connection.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));

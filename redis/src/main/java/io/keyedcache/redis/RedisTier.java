@@ -35,6 +35,27 @@ public final class RedisTier implements StoreTier {
    */
   public static final long DEFAULT_FLIGHT_LEASE_MILLIS = 10_000;
 
+  /**
+   * How many entries each cache of a manager keeps in its near cache unless {@code near-cache-size} says otherwise
+   * ({@code 0} turns the near cache off).
+   */
+  public static final long DEFAULT_NEAR_CACHE_SIZE = 10_000;
+
+  /**
+   * How often every near cache of a manager is emptied, so the longest a near entry is kept without being read again
+   * from the server: {@code near-cache-lifetime} (ms), the last bound should an invalidation be lost unnoticed.
+   */
+  public static final long DEFAULT_NEAR_CACHE_LIFETIME_MILLIS = 60_000;
+
+  /**
+   * How often the near caches' connection is checked, and how long an answer may take: {@code near-cache-heartbeat}
+   * (ms). A near cache whose connection stops answering is bypassed within about twice this.
+   */
+  public static final long DEFAULT_NEAR_CACHE_HEARTBEAT_MILLIS = 1_000;
+
+  private static final Set<String> SETTINGS = Set.of("namespace", "serialization-filter", "flight-lease",
+      "near-cache-size", "near-cache-lifetime", "near-cache-heartbeat", "near-cache-strict");
+
   /** Public for {@link java.util.ServiceLoader}. */
   public RedisTier() {}
 
@@ -53,7 +74,7 @@ public final class RedisTier implements StoreTier {
       for (String parameter : uri.getRawQuery().split("&")) {
         int equals = parameter.indexOf('=');
         String name = equals < 0 ? parameter : parameter.substring(0, equals);
-        if (name.equals("namespace") || name.equals("serialization-filter") || name.equals("flight-lease")) {
+        if (SETTINGS.contains(name)) {
           merged.setProperty(name, URLDecoder.decode(parameter.substring(equals + 1), StandardCharsets.UTF_8));
         } else {
           rest.append(rest.length() == 0 ? "?" : "&").append(parameter);
@@ -78,17 +99,35 @@ public final class RedisTier implements StoreTier {
     if (jvmWide != null && !jvmWide.isBlank()) {
       filter = filter == null ? jvmWide : filter + ";" + jvmWide;
     }
-    long lease;
+    long lease = number(merged, "flight-lease", DEFAULT_FLIGHT_LEASE_MILLIS, 100, uri);
+    String strict = merged.getProperty("near-cache-strict", "false").strip();
+    if (!strict.equals("true") && !strict.equals("false")) {
+      throw new CacheException("The near-cache-strict of " + server(uri) + " must be true or false, not '" + strict
+          + "'");
+    }
+    NearSettings near = new NearSettings(number(merged, "near-cache-size", DEFAULT_NEAR_CACHE_SIZE, 0, uri),
+        number(merged, "near-cache-lifetime", DEFAULT_NEAR_CACHE_LIFETIME_MILLIS, 1, uri),
+        number(merged, "near-cache-heartbeat", DEFAULT_NEAR_CACHE_HEARTBEAT_MILLIS, 10, uri),
+        Boolean.parseBoolean(strict));
+    return new RedisStores(redisUri, server(uri), namespace, filter, classLoader, lease, near);
+  }
+
+  /** The near cache settings of a manager; a size of 0 turns it off. */
+  record NearSettings(long size, long lifetimeMillis, long heartbeatMillis, boolean strict) {}
+
+  private static long number(Properties settings, String name, long fallback, long least, URI uri) {
+    String text = settings.getProperty(name);
+    long value;
     try {
-      lease = Long.parseLong(merged.getProperty("flight-lease", Long.toString(DEFAULT_FLIGHT_LEASE_MILLIS)));
+      value = text == null ? fallback : Long.parseLong(text.strip());
     } catch (NumberFormatException e) {
-      lease = -1;
+      value = least - 1;
     }
-    if (lease < 100) {
-      throw new CacheException("The flight-lease of " + server(uri) + " must be a whole number of milliseconds, 100"
-          + " or more, not '" + merged.getProperty("flight-lease") + "'");
+    if (value < least) {
+      throw new CacheException("The " + name + " of " + server(uri) + " must be a whole number, " + least
+          + " or more, not '" + text + "'");
     }
-    return new RedisStores(redisUri, server(uri), namespace, filter, classLoader, lease);
+    return value;
   }
 
   /** Where the server is, for messages: scheme, host and port, never the user information. */

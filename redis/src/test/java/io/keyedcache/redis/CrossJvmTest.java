@@ -5,18 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keyedcache.CacheKey;
 import io.keyedcache.KeyedCache;
 import io.keyedcache.provider.KeyedCachingProvider;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.cache.Cache;
@@ -31,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CrossJvmTest {
   @RegisterExtension
   static final RedisServerExtension REDIS = new RedisServerExtension();
-  private final List<Worker> workers = new ArrayList<>();
+  private final List<WorkerProcess> workers = new ArrayList<>();
   private CacheManager manager;
 
   @AfterEach
@@ -42,43 +38,8 @@ class CrossJvmTest {
     }
   }
 
-  /** A worker JVM and the lines it printed. */
-  private static final class Worker {
-    final Process process;
-    final List<String> lines = new CopyOnWriteArrayList<>();
-
-    Worker(Process process) {
-      this.process = process;
-      Thread reader = new Thread(() -> {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-            StandardCharsets.UTF_8))) {
-          for (String line = in.readLine(); line != null; line = in.readLine()) {
-            lines.add(line);
-          }
-        } catch (IOException e) {
-          // the process ended
-        }
-      });
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    List<String> starting(String prefix) {
-      List<String> found = new ArrayList<>();
-      for (String line : lines) {
-        if (line.startsWith(prefix)) {
-          found.add(line.substring(prefix.length()));
-        }
-      }
-      return found;
-    }
-  }
-
-  private Worker start(String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"), JvmWorker.class.getName()));
-    command.addAll(List.of(args));
-    Worker worker = new Worker(new ProcessBuilder(command).redirectErrorStream(true).start());
+  private WorkerProcess start(String... args) throws IOException {
+    WorkerProcess worker = WorkerProcess.start(args);
     workers.add(worker);
     return worker;
   }
@@ -123,7 +84,7 @@ class CrossJvmTest {
     }
     await("the JVMs to be ready", () -> workers.stream().allMatch(w -> w.lines.contains("READY")), 60);
     go(namespace);
-    for (Worker worker : workers) {
+    for (WorkerProcess worker : workers) {
       assertThat(worker.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(worker.process.exitValue()).as(String.join("\n", worker.lines)).isZero();
     }
@@ -137,17 +98,17 @@ class CrossJvmTest {
   @Test
   void whenTheComputingJvmDiesAnotherComputesAfterTheLeaseAndOneValueIsStored() throws Exception {
     String namespace = "takeover";
-    Worker doomed = start("function", REDIS.server().uri(), namespace, "1", "60000");
+    WorkerProcess doomed = start("function", REDIS.server().uri(), namespace, "1", "60000");
     await("the first JVM to be ready", () -> doomed.lines.contains("READY"), 60);
     go(namespace);
     await("the first JVM to compute", () -> counted(namespace) == 1, 30);
-    Worker second = start("function", REDIS.server().uri(), namespace, "4", "300");
-    Worker third = start("function", REDIS.server().uri(), namespace, "4", "300");
+    WorkerProcess second = start("function", REDIS.server().uri(), namespace, "4", "300");
+    WorkerProcess third = start("function", REDIS.server().uri(), namespace, "4", "300");
     await("the others to be ready", () -> second.lines.contains("READY") && third.lines.contains("READY"), 60);
     Thread.sleep(500); // they now wait for the first JVM's lease
     assertThat(counted(namespace)).isEqualTo(1);
     doomed.process.destroyForcibly();
-    for (Worker worker : List.of(second, third)) {
+    for (WorkerProcess worker : List.of(second, third)) {
       assertThat(worker.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(worker.process.exitValue()).as(String.join("\n", worker.lines)).isZero();
     }
@@ -162,20 +123,20 @@ class CrossJvmTest {
   @Test
   void groupDeletionInOneJvmWhileOthersWriteLeavesNoKeyOfTheGroupAndLosesNoOther() throws Exception {
     String namespace = "deletion";
-    Worker a = start("write", REDIS.server().uri(), namespace, "a", "400");
-    Worker b = start("write", REDIS.server().uri(), namespace, "b", "400");
+    WorkerProcess a = start("write", REDIS.server().uri(), namespace, "a", "400");
+    WorkerProcess b = start("write", REDIS.server().uri(), namespace, "b", "400");
     KeyedCache<Object> keyed = keyedInThisJvm(namespace);
     await("the writers to be ready", () -> a.lines.contains("READY") && b.lines.contains("READY"), 60);
     go(namespace);
     await("some writes", () -> a.starting("WROTE ").size() > 100 && b.starting("WROTE ").size() > 100, 60);
     long started = System.currentTimeMillis();
     keyed.deleteGroup(CacheKey.of("group"));
-    for (Worker worker : List.of(a, b)) {
+    for (WorkerProcess worker : List.of(a, b)) {
       assertThat(worker.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(worker.process.exitValue()).as(String.join("\n", worker.lines)).isZero();
     }
     Map<String, Long> writtenAt = new HashMap<>();
-    for (Worker worker : List.of(a, b)) {
+    for (WorkerProcess worker : List.of(a, b)) {
       for (String line : worker.starting("WROTE ")) {
         int space = line.lastIndexOf(' ');
         writtenAt.put(line.substring(0, space), Long.parseLong(line.substring(space + 1)));
@@ -201,7 +162,7 @@ class CrossJvmTest {
   @Test
   void aComputationThatBeganBeforeAGroupDeletionDoesNotBringTheGroupBack() throws Exception {
     String namespace = "fenced";
-    Worker computing = start("function", REDIS.server().uri(), namespace, "1", "1500");
+    WorkerProcess computing = start("function", REDIS.server().uri(), namespace, "1", "1500");
     KeyedCache<Object> keyed = keyedInThisJvm(namespace);
     await("the JVM to be ready", () -> computing.lines.contains("READY"), 60);
     go(namespace);

@@ -18,12 +18,17 @@ import javax.cache.configuration.MutableConfiguration;
 
 /**
  * One JVM of the cross-JVM tests, started by {@link CrossJvmTest} as a process of its own. It prints what it did,
- * one line each, for the test to read: {@code READY}, {@code RESULT <value>}, {@code WROTE <key> <millis>}.
+ * one line each, for the test to read: {@code READY}, {@code RESULT <value>}, {@code WROTE <key> <millis>},
+ * {@code ACK <value> <nanos>}, {@code LAST <value> <nanos>}, {@code READS <count>}.
  *
  * <pre>
  * function &lt;redis uri&gt; &lt;namespace&gt; &lt;threads&gt; &lt;compute millis&gt;   call one cached function from threads
  * write &lt;redis uri&gt; &lt;namespace&gt; &lt;name&gt; &lt;count&gt;               write keys inside and outside a group
+ * count &lt;redis uri&gt; &lt;namespace&gt; &lt;writes&gt; &lt;gap micros&gt;         put 1, 2, ... into one key ({@code ACK})
+ * watch &lt;redis uri&gt; &lt;namespace&gt; &lt;last&gt;                     read that key until it reads last ({@code LAST})
  * </pre>
+ *
+ * Any further {@code name=value} argument is a setting of the worker's manager ({@code near-cache-strict=true}).
  */
 public final class JvmWorker {
   private JvmWorker() {}
@@ -36,7 +41,7 @@ public final class JvmWorker {
     RedisCommands<String, String> raw = client.connect().sync();
     CacheManager manager = Caching.getCachingProvider(KeyedCachingProvider.class.getName()).getCacheManager(
         URI.create(redis + "?flight-lease=1000#" + namespace + "-" + ProcessHandle.current().pid()),
-        JvmWorker.class.getClassLoader(), namespaceOf(namespace));
+        JvmWorker.class.getClassLoader(), settings(namespace, args));
     Cache<Object, Object> cache = manager.getCache("shared") != null ? manager.getCache("shared")
         : manager.createCache("shared", new MutableConfiguration<>());
     @SuppressWarnings("unchecked")
@@ -48,6 +53,12 @@ public final class JvmWorker {
       case "write":
         write(raw, keyed, namespace, args[3], Integer.parseInt(args[4]));
         break;
+      case "count":
+        count(raw, cache, namespace, Integer.parseInt(args[3]), Long.parseLong(args[4]));
+        break;
+      case "watch":
+        watch(raw, cache, namespace, Integer.parseInt(args[3]));
+        break;
       default:
         throw new IllegalArgumentException(mode);
     }
@@ -56,9 +67,16 @@ public final class JvmWorker {
     System.exit(0);
   }
 
-  private static java.util.Properties namespaceOf(String namespace) {
+  /** The namespace, and any {@code name=value} argument as a setting of the manager. */
+  private static java.util.Properties settings(String namespace, String[] args) {
     java.util.Properties properties = new java.util.Properties();
     properties.setProperty("namespace", namespace);
+    for (String arg : args) {
+      int equals = arg.indexOf('=');
+      if (equals > 0 && !arg.contains("://")) {
+        properties.setProperty(arg.substring(0, equals), arg.substring(equals + 1));
+      }
+    }
     return properties;
   }
 
@@ -120,6 +138,56 @@ public final class JvmWorker {
       keyed.put(outside, System.currentTimeMillis());
       System.out.println("WROTE " + outside + " " + System.currentTimeMillis());
     }
+    System.out.flush();
+  }
+
+  /** Puts 1, 2, ... into the key counter, {@code gapMicros} apart, and prints when each put returned. */
+  private static void count(RedisCommands<String, String> raw, Cache<Object, Object> cache, String namespace,
+      int writes, long gapMicros) throws Exception {
+    cache.put("counter", 0);
+    awaitGo(raw, namespace);
+    StringBuilder acks = new StringBuilder();
+    for (int i = 1; i <= writes; i++) {
+      cache.put("counter", i);
+      acks.append("ACK ").append(i).append(' ').append(System.nanoTime()).append('\n');
+      long until = System.nanoTime() + gapMicros * 1000;
+      while (System.nanoTime() < until) {
+        Thread.onSpinWait();
+      }
+    }
+    System.out.print(acks);
+    System.out.flush();
+  }
+
+  /**
+   * Reads the key counter until it reads {@code last} (or a minute passes); prints, for each value it read, when the
+   * last read that gave it began ({@code LAST <value> <nanos>}), and how many reads it made.
+   */
+  private static void watch(RedisCommands<String, String> raw, Cache<Object, Object> cache, String namespace,
+      int last) throws Exception {
+    cache.get("counter"); // kept near from here on
+    awaitGo(raw, namespace);
+    StringBuilder seen = new StringBuilder();
+    long reads = 0;
+    long until = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+    Object current = null;
+    long currentStart = 0;
+    while (System.nanoTime() < until) {
+      long start = System.nanoTime();
+      Object value = cache.get("counter");
+      reads++;
+      if (current != null && !current.equals(value)) {
+        seen.append("LAST ").append(current).append(' ').append(currentStart).append('\n');
+      }
+      current = value;
+      currentStart = start;
+      if (Integer.valueOf(last).equals(value)) {
+        break;
+      }
+    }
+    seen.append("LAST ").append(current).append(' ').append(currentStart).append('\n');
+    System.out.print(seen);
+    System.out.println("READS " + reads);
     System.out.flush();
   }
 }

@@ -97,6 +97,15 @@ public final class RedisServer implements AutoCloseable {
 
   /** Sends one inline command and returns the first line of the reply, or null if the server is not there. */
   public String send(String command) {
+    return exchange(command, false);
+  }
+
+  /** Sends one inline command whose reply is a bulk string (INFO, GET) and returns it, or null for none. */
+  public String bulk(String command) {
+    return exchange(command, true);
+  }
+
+  private String exchange(String command, boolean bulk) {
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
       socket.setSoTimeout(2000);
       OutputStream out = socket.getOutputStream();
@@ -108,9 +117,48 @@ public final class RedisServer implements AutoCloseable {
       }
       out.write((command + "\r\n").getBytes(StandardCharsets.UTF_8));
       out.flush();
-      return line(in);
+      String head = line(in);
+      if (!bulk) {
+        return head;
+      }
+      if (!head.startsWith("$") || head.equals("$-1")) {
+        return null;
+      }
+      return new String(in.readNBytes(Integer.parseInt(head.substring(1))), StandardCharsets.UTF_8);
     } catch (IOException e) {
       return null;
+    }
+  }
+
+  /** How many times the server has run {@code command} (lower case, such as {@code get}) since it started. */
+  public long calls(String command) {
+    String info = bulk("INFO commandstats");
+    if (info == null) {
+      throw new IllegalStateException("redis-server on port " + port + " did not answer INFO");
+    }
+    for (String line : info.split("\r\n")) {
+      if (line.startsWith("cmdstat_" + command + ":calls=")) {
+        String rest = line.substring(("cmdstat_" + command + ":calls=").length());
+        return Long.parseLong(rest.substring(0, rest.indexOf(',')));
+      }
+    }
+    return 0;
+  }
+
+  /** Stops the server's process (SIGSTOP) until {@link #resume()}: a server that hangs, its sockets open. */
+  public void suspend() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** Lets a suspended server run again (SIGCONT). */
+  public void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + name + " " + process.pid() + " failed");
     }
   }
 

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keyedcache.CacheKey;
 import io.keyedcache.KeyedCache;
-import io.keyedcache.provider.KeyedCachingProvider;
 import java.io.Serializable;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
-import javax.cache.Caching;
 import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
@@ -27,8 +24,6 @@ import javax.cache.event.CacheEntryExpiredListener;
 import javax.cache.event.EventType;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
-import javax.cache.spi.CachingProvider;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,13 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RedisTierTest {
   @RegisterExtension
   static final RedisServerExtension REDIS = new RedisServerExtension();
-  private static final CachingProvider PROVIDER = Caching.getCachingProvider(KeyedCachingProvider.class.getName());
-  private final List<CacheManager> managers = new ArrayList<>();
-
-  @AfterEach
-  void closeManagers() {
-    managers.forEach(CacheManager::close);
-  }
+  @RegisterExtension
+  final Managers managers = new Managers();
 
   /** A manager of its own: a URI of its own (the fragment), so a connection of its own. */
   private CacheManager manager(String fragment) {
@@ -51,9 +41,7 @@ class RedisTierTest {
   }
 
   private CacheManager manager(URI uri, Properties properties) {
-    CacheManager manager = PROVIDER.getCacheManager(uri, RedisTierTest.class.getClassLoader(), properties);
-    managers.add(manager);
-    return manager;
+    return managers.open(uri, properties);
   }
 
   /** Two managers on one namespace: what two JVMs of one application see. */

@@ -70,7 +70,16 @@ public final class ConfigurationFile {
       "tier", "the URI of the tier the caches live on, such as redis://127.0.0.1:6379 (default: in this JVM)",
       "namespace", "the prefix of this manager's keys on a shared tier: letters, digits, - _ . (default keyedcache)",
       "serialization-filter", "the classes a shared tier may decode, as a java.io.ObjectInputFilter pattern, such"
-          + " as com.example.**");
+          + " as com.example.**",
+      "flight-lease", "on a shared tier, the milliseconds a cached function's computation holds its lease unless"
+          + " renewed (default 10000)",
+      "near-cache-size", "on a shared tier, the entries each cache keeps near, in this JVM (default 10000; 0: none)",
+      "near-cache-lifetime", "on a shared tier, how often the near caches are emptied, in milliseconds: the longest"
+          + " a near entry is kept (default 60000)",
+      "near-cache-heartbeat", "on a shared tier, how often the near caches' connection is checked, in milliseconds"
+          + " (default 1000)",
+      "near-cache-strict", "on a shared tier, true: every near hit first waits for one round trip that makes it"
+          + " reflect every write acknowledged before the read (default false)");
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 

@@ -1,0 +1,166 @@
+package io.keyedcache.redis;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.keyedcache.CacheKey;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The near cache of one cache on the shared tier: decoded values of this JVM's recent reads, in Caffeine, evicted
+ * when the server says their key changed ({@link Tracking}). It serves only while tracking is armed.
+ *
+ * <p>The populate race (a read that fetched the old value while the invalidation of a newer one was already being
+ * handled) is closed by counters: every invalidation bumps its key's stripe (or the epoch, for all keys) before it
+ * evicts, and a read records both before its {@code GET} and stores what it fetched only if neither moved, checked
+ * inside the entry's compute, so that an eviction comes either before the check (nothing stored) or after the store
+ * (which it evicts).
+ */
+final class NearCache<K, V> {
+  private static final int STRIPES = 64;
+
+  /** A value kept near with its deadline; a value without one is kept as itself, so that its hit reads one less. */
+  record Timed(Object value, long deadline) {}
+
+  private final Tracking tracking;
+  private final boolean strict;
+  private final Envelope envelope;
+  private final Cache<K, Object> entries;
+  private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
+  private final AtomicLong epoch = new AtomicLong();
+
+  NearCache(Tracking tracking, Envelope envelope, long maximumSize) {
+    this.tracking = tracking;
+    this.strict = tracking.strict();
+    this.envelope = envelope;
+    // no expiry of Caffeine's: the last bound on a near entry's life is Tracking's periodic clear, which costs a hit
+    // nothing (an expiring cache reads a clock on every hit)
+    this.entries = Caffeine.newBuilder().maximumSize(maximumSize).build();
+  }
+
+  /**
+   * The near entry of {@code key} (its value, or a {@link Timed} for a value with a deadline), or null: none, or
+   * tracking is not armed (then nothing near is trusted).
+   */
+  Object hit(K key) {
+    Object near = entries.getIfPresent(key);
+    if (near == null || !tracking.armed()) {
+      return null;
+    }
+    return strict ? strictHit(key) : near;
+  }
+
+  private Object strictHit(K key) {
+    // every write acknowledged before this read began has had its invalidation handled once the barrier returns
+    return tracking.barrier() ? entries.getIfPresent(key) : null;
+  }
+
+  /** What a read records before its GET, to hand to {@link #populate}. */
+  long stamp(K key) {
+    return stripes.get(stripe(key));
+  }
+
+  long epoch() {
+    return epoch.get();
+  }
+
+  /** Keeps what a read fetched, unless an invalidation of the key (or of all) was handled since its stamp. */
+  void populate(K key, V value, long deadline, long epochBefore, long stampBefore) {
+    int stripe = stripe(key);
+    entries.asMap().compute(key, (k, old) -> tracking.armed() && epoch.get() == epochBefore
+        && stripes.get(stripe) == stampBefore ? (deadline == Envelope.NO_DEADLINE ? value : new Timed(value, deadline))
+        : old);
+  }
+
+  /** The value of a hit. */
+  @SuppressWarnings("unchecked")
+  static <V> V value(Object hit) {
+    return (V) (hit instanceof Timed ? ((Timed) hit).value() : hit);
+  }
+
+  /** The deadline of a hit, {@link Envelope#NO_DEADLINE} for none. */
+  static long deadline(Object hit) {
+    return hit instanceof Timed ? ((Timed) hit).deadline() : Envelope.NO_DEADLINE;
+  }
+
+  /** The server or this JVM changed {@code key}. */
+  void invalidate(K key) {
+    stripes.incrementAndGet(stripe(key));
+    entries.invalidate(key);
+  }
+
+  /** Every near entry goes: tracking was lost or re-armed, the cache was cleared, or a key could not be read. */
+  void clear() {
+    epoch.incrementAndGet();
+    entries.invalidateAll();
+  }
+
+  long size() {
+    entries.cleanUp();
+    return entries.estimatedSize();
+  }
+
+  /**
+   * An invalidation of the entry named {@code name} from {@code from} (the part after {@code v:}), on the push
+   * connection's thread. A name that does not read back as a key evicts all, which is always safe.
+   */
+  void invalidateNamed(byte[] name, int from) {
+    K key = keyOf(name, from);
+    if (key == null) {
+      clear();
+    } else {
+      invalidate(key);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private K keyOf(byte[] name, int from) {
+    if (from >= name.length) {
+      return null;
+    }
+    String text = new String(name, from + 1, name.length - from - 1, StandardCharsets.UTF_8);
+    try {
+      switch (name[from]) {
+        case 's':
+          return (K) text;
+        case 'i':
+          return (K) Integer.valueOf(text);
+        case 'l':
+          return (K) Long.valueOf(text);
+        case 'k':
+          return (K) CacheKey.parse(text);
+        case 'j':
+          return (K) envelope.decodeKeyName(text);
+        default:
+          return null;
+      }
+    } catch (RuntimeException | Envelope.Undecodable e) {
+      return null;
+    }
+  }
+
+  /**
+   * Whether an invalidation of {@code key}'s name would read back to {@code key}: only such keys are kept near, so
+   * that every invalidation evicts exactly its entry. (A {@link CacheKey} with parts that have no readable form does
+   * not; its reads go to the server.)
+   */
+  static boolean nameable(Object key) {
+    if (key instanceof String || key instanceof Integer || key instanceof Long) {
+      return true;
+    }
+    if (key instanceof CacheKey) {
+      try {
+        return CacheKey.parse(key.toString()).equals(key);
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+    }
+    return true; // named by its serialization, which decodes back to an equal key
+  }
+
+  private static int stripe(Object key) {
+    int h = key.hashCode();
+    return (h ^ (h >>> 16)) & (STRIPES - 1);
+  }
+}
