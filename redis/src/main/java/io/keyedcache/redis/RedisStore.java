@@ -93,75 +93,53 @@ final class RedisStore<K, V> implements Store<K, V> {
   }
 
   private V peekFurther(K key) {
-    NearCache<K, V> near = this.near;
-    if (near == null) {
-      Envelope.Entry entry = fetch(key);
-      return entry == null ? null : value(entry);
-    }
     Object hit = liveNear(key);
-    if (hit != null) {
-      return NearCache.value(hit);
-    }
-    long epoch = near.epoch();
-    long stamp = near.stamp(key);
-    Envelope.Entry entry = live(key, fromServer(key));
-    if (entry == null) {
-      return null;
-    }
-    keepNear(key, entry, epoch, stamp);
-    return value(entry);
+    return hit != null ? NearCache.value(hit) : load(key, false);
   }
 
   @Override
   public V read(K key) {
-    NearCache<K, V> near = this.near;
-    if (near == null) {
-      return read(key, fromServer(key), 0, 0);
-    }
     Object hit = liveNear(key);
-    if (hit != null) {
-      if (!expiring) {
-        return NearCache.value(hit);
-      }
-      long lifetime = owner.lifetimeAfterRead();
-      if (lifetime == Step.UNCHANGED) {
-        return NearCache.value(hit);
-      }
-      byte[] stored = fromServer(key);
-      Envelope.Entry entry = live(key, stored);
-      if (entry != null) {
-        retime(key, stored, entry, lifetime);
-      }
-      return entry == null ? null : value(entry);
+    if (hit == null) {
+      return load(key, true);
     }
-    long epoch = near.epoch();
-    long stamp = near.stamp(key);
-    return read(key, fromServer(key), epoch, stamp);
-  }
-
-  /** A read from the server, kept near (if the stamps allow) unless it gave the entry a new lifetime. */
-  private V read(K key, byte[] stored, long epoch, long stamp) {
+    long lifetime = expiring ? owner.lifetimeAfterRead() : Step.UNCHANGED;
+    if (lifetime == Step.UNCHANGED) {
+      return NearCache.value(hit);
+    }
+    byte[] stored = fromServer(key);
     Envelope.Entry entry = live(key, stored);
     if (entry == null) {
       return null;
     }
-    if (expiring) {
-      long lifetime = owner.lifetimeAfterRead();
-      if (lifetime != Step.UNCHANGED) {
-        retime(key, stored, entry, lifetime); // an access policy: every read writes, so nothing is kept near
-        return value(entry);
-      }
-    }
-    if (near != null) {
-      keepNear(key, entry, epoch, stamp);
-    }
+    retime(key, stored, entry, lifetime);
     return value(entry);
   }
 
-  private void keepNear(K key, Envelope.Entry entry, long epoch, long stamp) {
-    if (NearCache.nameable(key)) {
+  /**
+   * A read from the server, kept near unless an invalidation of the key came meanwhile; {@code access}: it counts as
+   * an access for the expiry policy, and one that gives the entry a new lifetime keeps nothing near (every such read
+   * writes).
+   */
+  private V load(K key, boolean access) {
+    long epoch = near == null ? 0 : near.epoch();
+    long stamp = near == null ? 0 : near.stamp(key);
+    byte[] stored = fromServer(key);
+    Envelope.Entry entry = live(key, stored);
+    if (entry == null) {
+      return null;
+    }
+    if (access && expiring) {
+      long lifetime = owner.lifetimeAfterRead();
+      if (lifetime != Step.UNCHANGED) {
+        retime(key, stored, entry, lifetime);
+        return value(entry);
+      }
+    }
+    if (near != null && NearCache.nameable(key)) {
       near.populate(key, value(entry), entry.deadline(), epoch, stamp);
     }
+    return value(entry);
   }
 
   private byte[] fromServer(K key) {
@@ -189,7 +167,7 @@ final class RedisStore<K, V> implements Store<K, V> {
 
   /** The live entry of {@code key}, or null; an expired one is removed and reported. */
   private Envelope.Entry fetch(K key) {
-    return live(key, connection.call(() -> commands.get(names.value(key))));
+    return live(key, fromServer(key));
   }
 
   private Envelope.Entry live(K key, byte[] stored) {
@@ -353,6 +331,7 @@ final class RedisStore<K, V> implements Store<K, V> {
       byte[][] keys = keys(key);
       byte[] token = connection.acquire(keys[1]);
       boolean released = false;
+      boolean unchanged = false;
       try {
         byte[] stored = connection.call(() -> commands.get(keys[0]));
         long now = now();
@@ -388,6 +367,7 @@ final class RedisStore<K, V> implements Store<K, V> {
             write = envelope.encode(key, next, deadline);
           }
         }
+        unchanged = "keep".equals(mode);
         byte[] body = write;
         long until = deadline;
         byte[] seen = stored == null ? EMPTY : stored;
@@ -410,7 +390,9 @@ final class RedisStore<K, V> implements Store<K, V> {
         if (!released) {
           connection.release(keys[1], token);
         }
-        invalidateNear(key);
+        if (!unchanged) {
+          invalidateNear(key); // a step that only read leaves the near entry as it was
+        }
       }
     } finally {
       lock.unlock();
@@ -534,7 +516,7 @@ final class RedisStore<K, V> implements Store<K, V> {
     if (lifetime == Step.UNCHANGED) {
       return;
     }
-    byte[] stored = connection.call(() -> commands.get(names.value(key)));
+    byte[] stored = fromServer(key);
     Envelope.Entry entry = live(key, stored);
     if (entry != null) {
       retime(key, stored, entry, lifetime);

@@ -226,6 +226,8 @@ class RedisTierTest {
         .isGreaterThan(before);
     release.countDown();
     step.get(10, TimeUnit.SECONDS);
+    assertThat(b.unwrap(RedisStore.class).tracking().barrier()).as("b read k: its near entry goes on invalidation")
+        .isTrue();
     assertThat(b.get("k")).isEqualTo("from the step");
   }
 
@@ -341,6 +343,8 @@ class RedisTierTest {
     Unlisted.made = false;
     assertThat(reader.get("k")).isNull();
     assertThat(Unlisted.made).isFalse();
+    // the writer's near cache lets go of it when the removal's invalidation arrives: wait for that
+    assertThat(writer.unwrap(RedisStore.class).tracking().barrier()).isTrue();
     assertThat(writer.get("k")).as("removed as undecodable by the reader").isNull();
   }
 

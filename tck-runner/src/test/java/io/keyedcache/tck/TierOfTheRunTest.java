@@ -1,6 +1,7 @@
 package io.keyedcache.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.keyedcache.provider.store.Store;
 import javax.cache.Cache;
@@ -25,7 +26,7 @@ class TierOfTheRunTest {
       assertEquals(shared, manager.getURI().getScheme().equals("redis"));
       if (shared) {
         // the Redis store hands out fresh objects unless it keeps a near cache: this run has one
-        assertEquals(false, cache.unwrap(Store.class).readsAreCopies());
+        assertFalse(cache.unwrap(Store.class).readsAreCopies());
       }
     } finally {
       manager.destroyCache("tier-of-the-run");
