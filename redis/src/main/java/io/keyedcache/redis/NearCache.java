@@ -79,11 +79,6 @@ final class NearCache<K, V> {
     return (V) (hit instanceof Timed ? ((Timed) hit).value() : hit);
   }
 
-  /** The deadline of a hit, {@link Envelope#NO_DEADLINE} for none. */
-  static long deadline(Object hit) {
-    return hit instanceof Timed ? ((Timed) hit).deadline() : Envelope.NO_DEADLINE;
-  }
-
   /** The server or this JVM changed {@code key}. */
   void invalidate(K key) {
     stripes.incrementAndGet(stripe(key));

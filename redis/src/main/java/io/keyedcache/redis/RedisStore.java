@@ -79,7 +79,8 @@ final class RedisStore<K, V> implements Store<K, V> {
 
   @Override
   public V peek(K key) {
-    // the near hit of an entry without a deadline first, kept small enough for the JIT to inline
+    // the near hit of an entry without a deadline first, kept small enough for the JIT to inline: the near cache is
+    // read once, and everything else is one call
     NearCache<K, V> near = this.near;
     if (near != null) {
       Object hit = near.hit(key);
@@ -88,13 +89,13 @@ final class RedisStore<K, V> implements Store<K, V> {
         V value = (V) hit;
         return value;
       }
+      return peekFurther(key, hit);
     }
-    return peekFurther(key);
+    return load(key, false);
   }
 
-  private V peekFurther(K key) {
-    Object hit = liveNear(key);
-    return hit != null ? NearCache.value(hit) : load(key, false);
+  private V peekFurther(K key, Object hit) {
+    return hit != null && live((NearCache.Timed) hit) ? NearCache.value(hit) : load(key, false);
   }
 
   @Override
@@ -156,8 +157,12 @@ final class RedisStore<K, V> implements Store<K, V> {
     if (hit == null) {
       return null;
     }
-    long deadline = NearCache.deadline(hit);
-    return deadline == Envelope.NO_DEADLINE || deadline > now() ? hit : null;
+    return !(hit instanceof NearCache.Timed) || live((NearCache.Timed) hit) ? hit : null;
+  }
+
+  /** Before its deadline (past it, the server read reports it). */
+  private boolean live(NearCache.Timed hit) {
+    return hit.deadline() > now();
   }
 
   @Override
