@@ -95,7 +95,7 @@ final class RedisStore<K, V> implements Store<K, V> {
   }
 
   private V peekFurther(K key, Object hit) {
-    return hit != null && live((NearCache.Timed) hit) ? NearCache.value(hit) : load(key, false);
+    return hit != null && beforeDeadline((NearCache.Timed) hit) ? NearCache.value(hit) : load(key, false);
   }
 
   @Override
@@ -157,11 +157,11 @@ final class RedisStore<K, V> implements Store<K, V> {
     if (hit == null) {
       return null;
     }
-    return !(hit instanceof NearCache.Timed) || live((NearCache.Timed) hit) ? hit : null;
+    return !(hit instanceof NearCache.Timed) || beforeDeadline((NearCache.Timed) hit) ? hit : null;
   }
 
   /** Before its deadline (past it, the server read reports it). */
-  private boolean live(NearCache.Timed hit) {
+  private boolean beforeDeadline(NearCache.Timed hit) {
     return hit.deadline() > now();
   }
 
