@@ -1,9 +1,6 @@
 package io.keyedcache.redis;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.nio.charset.StandardCharsets;
@@ -16,30 +13,31 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 
 /**
  * The cached functions' leases of one manager: a flight lease per key ({@code SET NX PX} with a token of this JVM,
  * renewed while the computation runs), and the wake-ups of the JVMs that wait for it: the JVM that held a lease
  * publishes the key's name on the manager's channel when it lets go, so waiters do not poll in the common case
  * (they still look every {@link #POLL_MILLIS}, in case a message was lost to a reconnect, and take over a lease that
- * lapsed because its JVM died).
+ * lapsed because its JVM died). On a Redis Cluster a message published on any node reaches the subscribers of every
+ * node, so one subscription serves, wherever the lease's key lives.
  */
 final class Flights implements AutoCloseable {
   static final long POLL_MILLIS = 250;
 
   private final RedisStores connection;
-  private final RedisClient client;
-  private final RedisURI uri;
+  private final Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> connect;
   private final long leaseMillis;
   private final byte[] channel;
   private final Map<String, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
   private volatile StatefulRedisPubSubConnection<byte[], byte[]> pubsub;
   private volatile ScheduledExecutorService renewals;
 
-  Flights(RedisStores connection, RedisClient client, RedisURI uri, String namespace, long leaseMillis) {
+  Flights(RedisStores connection, Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> connect, String namespace,
+      long leaseMillis) {
     this.connection = connection;
-    this.client = client;
-    this.uri = uri;
+    this.connect = connect;
     this.leaseMillis = leaseMillis;
     this.channel = (namespace + ":flights").getBytes(StandardCharsets.UTF_8);
   }
@@ -103,8 +101,7 @@ final class Flights implements AutoCloseable {
     }
     synchronized (this) {
       if (pubsub == null) {
-        StatefulRedisPubSubConnection<byte[], byte[]> connected = connection.call(
-            () -> client.connectPubSub(ByteArrayCodec.INSTANCE, uri));
+        StatefulRedisPubSubConnection<byte[], byte[]> connected = connection.call(connect);
         connected.addListener(new RedisPubSubAdapter<>() {
           @Override
           public void message(byte[] from, byte[] message) {

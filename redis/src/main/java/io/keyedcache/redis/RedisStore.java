@@ -11,7 +11,7 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -42,7 +42,7 @@ final class RedisStore<K, V> implements Store<K, V> {
   private static final byte[] EMPTY = new byte[0];
 
   private final RedisStores connection;
-  private final RedisCommands<byte[], byte[]> commands;
+  private final RedisClusterCommands<byte[], byte[]> commands;
   private final Names names;
   private final String cacheName;
   private final Envelope envelope;

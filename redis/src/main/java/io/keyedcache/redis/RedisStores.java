@@ -4,25 +4,37 @@ import io.keyedcache.provider.store.Store;
 import io.keyedcache.provider.store.StoreFactory;
 import io.keyedcache.provider.store.StoreOwner;
 import io.keyedcache.provider.store.StoreSettings;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import javax.cache.CacheException;
 
 /**
- * The shared tier of one cache manager: one Lettuce connection to one Redis server, shared by the manager's stores.
+ * The shared tier of one cache manager: one Lettuce connection to one Redis server, or to a Redis Cluster (Lettuce's
+ * cluster client, which sends each command to the master of its key's hash slot), shared by the manager's stores.
  * Every failure of the server or the network reaches the caller as a {@link CacheException} that names the server
  * (never its password); Lettuce reconnects by itself, and commands while it is disconnected fail at once instead of
  * waiting.
@@ -31,11 +43,16 @@ final class RedisStores implements StoreFactory {
   private static final System.Logger LOG = System.getLogger(RedisStores.class.getName());
   static final long LEASE_MILLIS = 30_000;
 
+  /** Lettuce's message for a command it did not send: no connection to its node, under REJECT_COMMANDS. */
+  private static final String REJECTED = "Currently not connected. Commands are rejected.";
+  private static final long REJECTED_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   private final String server;
   private final String namespace;
-  private final RedisClient client;
-  private final StatefulRedisConnection<byte[], byte[]> connection;
-  private final RedisCommands<byte[], byte[]> commands;
+  private final AbstractRedisClient client;
+  private final boolean cluster;
+  private final StatefulConnection<byte[], byte[]> connection;
+  private final RedisClusterCommands<byte[], byte[]> commands;
   private final String filter;
   private final ClassLoader classLoader;
   private final String jvm = UUID.randomUUID().toString();
@@ -48,28 +65,87 @@ final class RedisStores implements StoreFactory {
   /** The near caches' server link, or null when they are off. */
   private final Tracking tracking;
 
-  RedisStores(RedisURI uri, String server, String namespace, String filter, ClassLoader classLoader,
-      long flightLeaseMillis, RedisTier.NearSettings near) {
+  /**
+   * {@code seeds}: the server, or with {@code cluster} the nodes to learn the cluster's topology from (any of them
+   * will do; the others are found).
+   */
+  RedisStores(List<RedisURI> seeds, boolean cluster, String server, String namespace, String filter,
+      ClassLoader classLoader, long flightLeaseMillis, RedisTier.NearSettings near) {
     this.near = near;
     this.server = server;
     this.namespace = namespace;
     this.filter = filter;
     this.classLoader = classLoader;
-    this.client = RedisClient.create();
-    client.setOptions(ClientOptions.builder()
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .build());
+    this.cluster = cluster;
+    RedisURI first = seeds.get(0);
+    Supplier<List<RedisURI>> nodes;
+    Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> pubsub;
+    if (cluster) {
+      RedisClusterClient clusterClient = RedisClusterClient.create(seeds);
+      this.client = clusterClient;
+      clusterClient.setOptions(ClusterClientOptions.builder()
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          // a failover moves slots to a replica: found by the MOVED replies it causes, and checked every few s
+          .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+              .enablePeriodicRefresh(Duration.ofSeconds(5))
+              .enableAllAdaptiveRefreshTriggers()
+              .build())
+          .build());
+      StatefulRedisClusterConnection<byte[], byte[]> connected = connectCluster(clusterClient);
+      this.connection = connected;
+      this.commands = connected.sync();
+      nodes = () -> masters(clusterClient, first);
+      pubsub = () -> clusterClient.connectPubSub(ByteArrayCodec.INSTANCE);
+    } else {
+      RedisClient single = RedisClient.create();
+      this.client = single;
+      single.setOptions(ClientOptions.builder()
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          .build());
+      StatefulRedisConnection<byte[], byte[]> connected = connectSingle(single, first);
+      this.connection = connected;
+      this.commands = connected.sync();
+      nodes = () -> List.of(first);
+      pubsub = () -> single.connectPubSub(ByteArrayCodec.INSTANCE, first);
+    }
+    this.flights = new Flights(this, pubsub, namespace, flightLeaseMillis);
+    this.tracking = near.size() == 0 ? null
+        : new Tracking(client.getResources(), nodes, server, namespace, near.heartbeatMillis(),
+            near.lifetimeMillis(), near.strict());
+  }
+
+  private StatefulRedisConnection<byte[], byte[]> connectSingle(RedisClient single, RedisURI uri) {
     try {
-      this.connection = client.connect(ByteArrayCodec.INSTANCE, uri);
+      return single.connect(ByteArrayCodec.INSTANCE, uri);
     } catch (RedisException e) {
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      single.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       throw new CacheException("keyedcache cannot reach Redis at " + server + ": " + describe(e), e);
     }
-    this.commands = connection.sync();
-    this.flights = new Flights(this, client, uri, namespace, flightLeaseMillis);
-    this.tracking = near.size() == 0 ? null
-        : new Tracking(client.getResources(), uri, server, namespace, near.heartbeatMillis(), near.lifetimeMillis(),
-            near.strict());
+  }
+
+  private StatefulRedisClusterConnection<byte[], byte[]> connectCluster(RedisClusterClient clusterClient) {
+    try {
+      return clusterClient.connect(ByteArrayCodec.INSTANCE);
+    } catch (RedisException e) {
+      clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      throw new CacheException("keyedcache cannot reach the Redis Cluster at " + server + ": " + describe(e), e);
+    }
+  }
+
+  /**
+   * The masters that serve slots now, as the client last saw the topology, with the seed's credentials and TLS: the
+   * nodes whose writes the near caches must hear of.
+   */
+  private static List<RedisURI> masters(RedisClusterClient client, RedisURI seed) {
+    List<RedisURI> masters = new ArrayList<>();
+    for (RedisClusterNode node : client.getPartitions()) {
+      if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.getSlots().isEmpty()
+          && !node.is(RedisClusterNode.NodeFlag.FAIL) && node.getUri() != null) {
+        masters.add(RedisURI.builder(seed).withHost(node.getUri().getHost()).withPort(node.getUri().getPort())
+            .build());
+      }
+    }
+    return masters;
   }
 
   /** The near cache of a new store, or null: they are off, or the cache keeps values by reference. */
@@ -120,16 +196,30 @@ final class RedisStores implements StoreFactory {
     return server;
   }
 
-  RedisCommands<byte[], byte[]> commands() {
+  RedisClusterCommands<byte[], byte[]> commands() {
     return commands;
   }
 
   /** Runs a command; a failure of the server or the network becomes a {@link CacheException} naming it. */
   <T> T call(Supplier<T> command) {
-    try {
-      return command.get();
-    } catch (RedisException e) {
-      throw new CacheException("Redis at " + server + " failed: " + describe(e), e);
+    long until = 0;
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return command.get();
+      } catch (RedisException e) {
+        // The cluster client connects to a node on its first command there, and rejects the commands that come
+        // while that connection is pending as it rejects those to a node it lost. Neither was sent, so it is tried
+        // again for a moment: the connection is made, or a failover's new master is found by a topology refresh.
+        if (cluster && REJECTED.equals(e.getMessage())) {
+          long now = System.nanoTime();
+          until = until == 0 ? now + REJECTED_RETRY_NANOS : until;
+          if (now < until) {
+            RedisStore.pause(attempt);
+            continue;
+          }
+        }
+        throw new CacheException("Redis at " + server + " failed: " + describe(e), e);
+      }
     }
   }
 

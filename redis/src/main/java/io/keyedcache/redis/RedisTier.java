@@ -3,9 +3,11 @@ package io.keyedcache.redis;
 import io.keyedcache.provider.store.StoreFactory;
 import io.keyedcache.provider.store.StoreTier;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.RedisClusterURIUtil;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import javax.cache.CacheException;
@@ -16,7 +18,12 @@ import javax.cache.CacheException;
  * configuration file's {@code tier}. The URI's fragment, or the {@code namespace} setting, is the prefix of the
  * manager's keys (default {@code keyedcache}), so that several applications share one server without seeing each
  * other's keys. The settings may also come as query parameters of the URI ({@code ?namespace=shop&amp;
- * serialization-filter=com.example.**}); the others are Lettuce's. Found by the provider through {@code META-INF/services}; applications do not use it directly.
+ * serialization-filter=com.example.**}); the others are Lettuce's. Found by the provider through {@code
+ * META-INF/services}; applications do not use it directly.
+ *
+ * <p>A Redis Cluster is selected by {@code redis-cluster://host:port,host:port} (or {@code rediss-cluster://} for
+ * TLS, credentials as for one server): any of its nodes serve as seeds, from which the client learns the others and
+ * which master holds which hash slot. The caches keep the same semantics there.
  *
  * <p>The manager connects when it is created: no server there is a {@link CacheException} from
  * {@code getCacheManager} that names the host and port.
@@ -56,12 +63,14 @@ public final class RedisTier implements StoreTier {
   private static final Set<String> SETTINGS = Set.of("namespace", "serialization-filter", "flight-lease",
       "near-cache-size", "near-cache-lifetime", "near-cache-heartbeat", "near-cache-strict");
 
+  private static final String CLUSTER = "redis-cluster";
+
   /** Public for {@link java.util.ServiceLoader}. */
   public RedisTier() {}
 
   @Override
   public Set<String> schemes() {
-    return Set.of("redis", "rediss", "redis-socket", "redis-sentinel");
+    return Set.of("redis", "rediss", "redis-socket", "redis-sentinel", CLUSTER, "rediss-cluster");
   }
 
   @Override
@@ -86,11 +95,15 @@ public final class RedisTier implements StoreTier {
       throw new CacheException("The namespace of " + server(uri) + " must be letters, digits, - _ or ., not '"
           + namespace + "'");
     }
-    RedisURI redisUri;
+    boolean cluster = uri.getScheme().endsWith("-cluster");
+    List<RedisURI> seeds;
     try {
       String text = uri.toString();
       int end = text.indexOf('?') >= 0 ? text.indexOf('?') : text.indexOf('#') >= 0 ? text.indexOf('#') : text.length();
-      redisUri = RedisURI.create(text.substring(0, end) + rest);
+      String lettuce = text.substring(0, end) + rest;
+      seeds = cluster
+          ? RedisClusterURIUtil.toRedisURIs(URI.create(lettuce.replaceFirst("-cluster://", "://")))
+          : List.of(RedisURI.create(lettuce));
     } catch (IllegalArgumentException e) {
       throw new CacheException("keyedcache cannot read the Redis URI " + server(uri) + ": " + e.getMessage(), e);
     }
@@ -109,7 +122,7 @@ public final class RedisTier implements StoreTier {
         number(merged, "near-cache-lifetime", DEFAULT_NEAR_CACHE_LIFETIME_MILLIS, 1, uri),
         number(merged, "near-cache-heartbeat", DEFAULT_NEAR_CACHE_HEARTBEAT_MILLIS, 10, uri),
         Boolean.parseBoolean(strict));
-    return new RedisStores(redisUri, server(uri), namespace, filter, classLoader, lease, near);
+    return new RedisStores(seeds, cluster, server(uri), namespace, filter, classLoader, lease, near);
   }
 
   /** The near cache settings of a manager; a size of 0 turns it off. */
@@ -132,7 +145,12 @@ public final class RedisTier implements StoreTier {
 
   /** Where the server is, for messages: scheme, host and port, never the user information. */
   static String server(URI uri) {
-    return uri.getScheme() + "://" + (uri.getHost() == null ? uri.getSchemeSpecificPart().replaceAll(".*@", "")
-        : uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()));
+    if (uri.getHost() != null) {
+      return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    }
+    // a socket's path, or a cluster's seeds: what is between the user information and the path or query
+    String rest = uri.getRawSchemeSpecificPart().replaceFirst("^//", "").replaceAll("^[^/]*@", "")
+        .replaceAll("\\?.*", "");
+    return uri.getScheme() + "://" + (uri.getScheme().endsWith("-cluster") ? rest.replaceAll("/.*", "") : rest);
   }
 }

@@ -2,10 +2,14 @@ package io.keyedcache.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.util.List;
 
-/** A Lua script run by its digest (EVALSHA), loaded again when the server has lost it (a restart). */
+/**
+ * A Lua script run by its digest (EVALSHA), loaded again when the server has lost it (a restart, or on a cluster a
+ * replica promoted to master, which has not seen the SCRIPT LOAD). On a cluster SCRIPT LOAD goes to every node, and
+ * every script's keys share one hash slot.
+ */
 final class Script {
   private final String text;
   private volatile String digest;
@@ -16,7 +20,7 @@ final class Script {
 
   /** Runs the script; its reply is a list (every script here returns a table). */
   @SuppressWarnings("unchecked")
-  List<Object> run(RedisCommands<byte[], byte[]> commands, byte[][] keys, byte[]... args) {
+  List<Object> run(RedisClusterCommands<byte[], byte[]> commands, byte[][] keys, byte[]... args) {
     String sha = digest;
     if (sha == null) {
       sha = commands.scriptLoad(text);

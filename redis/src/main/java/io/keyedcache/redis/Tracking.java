@@ -15,12 +15,16 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The near caches' link to the server, one per manager: a connection of its own in RESP3 with {@code CLIENT TRACKING
@@ -31,12 +35,18 @@ import java.util.concurrent.TimeUnit;
  * gets no answer in time (a half-open socket, a stopped server), every near cache is cleared and bypassed; the
  * heartbeat connects again (Lettuce would reconnect without tracking) and, once {@code CLIENT TRACKING} has answered,
  * clears them again and lets them serve. Every {@code near-cache-lifetime} it clears them anyway: the last bound.
+ *
+ * <p>On a Redis Cluster each master pushes the invalidations of its own slots only, so there is one such connection
+ * per master, and the near caches are armed only while every one of them is: the loss of any (a master that fails)
+ * disarms them all, and so does a change of the masters the cluster client sees (a failover, a resharding); they are
+ * armed again on the masters of the new topology.
  */
 final class Tracking implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Tracking.class.getName());
 
   private final RedisClient client;
-  private final RedisURI uri;
+  /** The nodes to follow: the server, or the masters of the cluster as its client last saw them. */
+  private final Supplier<List<RedisURI>> nodes;
   private final String server;
   private final String prefix;
   private final long heartbeatMillis;
@@ -44,15 +54,18 @@ final class Tracking implements AutoCloseable {
   /** The near caches of the manager's stores by their names' hash tag. */
   private final Map<String, NearCache<?, ?>> caches = new ConcurrentHashMap<>();
   private final ScheduledExecutorService heartbeat;
-  private volatile StatefulRedisConnection<byte[], byte[]> connection;
+  /** One per node followed; empty while not armed. */
+  private volatile List<StatefulRedisConnection<byte[], byte[]>> connections = List.of();
+  /** Where the connections go, host:port each, to notice a change of topology. */
+  private volatile List<String> followed = List.of();
   private volatile boolean armed;
   private volatile boolean closed;
-  /** The last connection reported lost, so that arming does not race its loss. */
-  private volatile Object lost;
+  /** The connections reported lost, so that arming does not race their loss. */
+  private final Set<Object> lost = ConcurrentHashMap.newKeySet();
 
-  Tracking(ClientResources resources, RedisURI uri, String server, String namespace, long heartbeatMillis,
-      long lifetimeMillis, boolean strict) {
-    this.uri = uri;
+  Tracking(ClientResources resources, Supplier<List<RedisURI>> nodes, String server, String namespace,
+      long heartbeatMillis, long lifetimeMillis, boolean strict) {
+    this.nodes = nodes;
     this.server = server;
     this.prefix = namespace + ":{";
     this.heartbeatMillis = heartbeatMillis;
@@ -67,9 +80,9 @@ final class Tracking implements AutoCloseable {
     client.addListener(new RedisConnectionStateListener() {
       @Override
       public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> lost) {
-        if (lost == connection) {
-          Tracking.this.lost = lost;
-          disarm("the connection was lost");
+        if (connections.contains(lost)) {
+          Tracking.this.lost.add(lost);
+          disarm("a connection was lost");
         }
       }
 
@@ -111,12 +124,12 @@ final class Tracking implements AutoCloseable {
    * False if tracking is not armed or the PING fails: the caller goes to the server.
    */
   boolean barrier() {
-    StatefulRedisConnection<byte[], byte[]> current = connection;
-    if (current == null || !armed) {
+    List<StatefulRedisConnection<byte[], byte[]>> current = connections;
+    if (current.isEmpty() || !armed) {
       return false;
     }
     try {
-      current.async().ping().get(heartbeatMillis, TimeUnit.MILLISECONDS);
+      pingAll(current);
       return armed;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -126,16 +139,35 @@ final class Tracking implements AutoCloseable {
     }
   }
 
-  /** On the heartbeat's thread: connects and arms when not armed, else checks the connection with a PING. */
+  /** A PING on every connection at once, waiting for all the answers up to a heartbeat. */
+  private void pingAll(List<StatefulRedisConnection<byte[], byte[]>> current) throws Exception {
+    List<Future<String>> pings = new ArrayList<>(current.size());
+    for (StatefulRedisConnection<byte[], byte[]> connection : current) {
+      pings.add(connection.async().ping());
+    }
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(heartbeatMillis);
+    for (Future<String> ping : pings) {
+      ping.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /**
+   * On the heartbeat's thread: connects and arms when not armed, else checks every connection with a PING and that
+   * the nodes to follow are still the ones followed.
+   */
   private void beat() {
     if (closed) {
       return;
     }
-    StatefulRedisConnection<byte[], byte[]> current = connection;
-    if (armed && current != null && current.isOpen()) {
+    List<StatefulRedisConnection<byte[], byte[]>> current = connections;
+    if (armed && !current.isEmpty() && current.stream().allMatch(StatefulRedisConnection::isOpen)) {
       try {
-        current.async().ping().get(heartbeatMillis, TimeUnit.MILLISECONDS);
-        return;
+        pingAll(current);
+        List<String> now = addresses(nodes.get());
+        if (now.equals(followed)) {
+          return;
+        }
+        disarm("the masters changed from " + followed + " to " + now);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -146,28 +178,53 @@ final class Tracking implements AutoCloseable {
     arm();
   }
 
-  private void arm() {
-    StatefulRedisConnection<byte[], byte[]> old = connection;
-    connection = null;
-    if (old != null) {
-      old.closeAsync();
+  private static List<String> addresses(List<RedisURI> uris) {
+    List<String> addresses = new ArrayList<>(uris.size());
+    for (RedisURI uri : uris) {
+      addresses.add(uri.getHost() + ":" + uri.getPort());
     }
+    addresses.sort(null);
+    return addresses;
+  }
+
+  private void arm() {
+    List<StatefulRedisConnection<byte[], byte[]>> old = connections;
+    connections = List.of();
+    for (StatefulRedisConnection<byte[], byte[]> connection : old) {
+      connection.closeAsync();
+    }
+    lost.clear();
+    List<StatefulRedisConnection<byte[], byte[]>> fresh = new ArrayList<>();
     try {
-      StatefulRedisConnection<byte[], byte[]> fresh = client.connect(ByteArrayCodec.INSTANCE, uri);
-      fresh.addListener(this::pushed);
-      fresh.setTimeout(Duration.ofMillis(heartbeatMillis));
-      connection = fresh;
-      fresh.sync().clientTracking(TrackingArgs.Builder.enabled().bcast().prefixes(prefix.substring(0,
-          prefix.length() - 1)));
+      List<RedisURI> targets = nodes.get();
+      if (targets.isEmpty()) {
+        throw new IllegalStateException("no master is known");
+      }
+      for (RedisURI uri : targets) {
+        StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE, uri);
+        fresh.add(connection);
+        connection.addListener(this::pushed);
+        connection.setTimeout(Duration.ofMillis(heartbeatMillis));
+      }
+      List<StatefulRedisConnection<byte[], byte[]>> all = List.copyOf(fresh);
+      connections = all;
+      for (StatefulRedisConnection<byte[], byte[]> connection : all) {
+        connection.sync().clientTracking(TrackingArgs.Builder.enabled().bcast().prefixes(prefix.substring(0,
+            prefix.length() - 1)));
+      }
       synchronized (this) {
-        if (closed || connection != fresh || lost == fresh || !fresh.isOpen()) {
+        if (closed || connections != all || all.stream().anyMatch(c -> lost.contains(c) || !c.isOpen())) {
           return;
         }
         clearAll(); // whatever was read before tracking answered may have missed its invalidation
+        followed = addresses(targets);
         armed = true;
       }
-      LOG.log(System.Logger.Level.DEBUG, "keyedcache near caches on " + server + ": tracking armed");
+      LOG.log(System.Logger.Level.DEBUG, "keyedcache near caches on " + server + ": tracking armed on " + followed);
     } catch (RuntimeException e) {
+      if (connections.isEmpty()) {
+        fresh.forEach(StatefulRedisConnection::closeAsync); // the nodes reached before one was not
+      }
       LOG.log(System.Logger.Level.DEBUG, "keyedcache near caches on " + server + " stay bypassed: " + e);
     }
   }
@@ -246,9 +303,8 @@ final class Tracking implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    StatefulRedisConnection<byte[], byte[]> current = connection;
-    if (current != null) {
-      current.close();
+    for (StatefulRedisConnection<byte[], byte[]> connection : connections) {
+      connection.close();
     }
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
   }

@@ -11,8 +11,8 @@ import javax.cache.Caching;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The keyed contract that the native and portable views pass, on the shared tier: a real redis-server, the keyed
- * view of a cache whose store is Redis's.
+ * The keyed contract that the native and portable views pass, on the shared tier: a real redis-server (or a Redis
+ * Cluster, see {@link RedisServerExtension}), the keyed view of a cache whose store is Redis's.
  */
 class SharedKeyedCacheTest extends KeyedCacheContract {
   @RegisterExtension
@@ -26,7 +26,7 @@ class SharedKeyedCacheTest extends KeyedCacheContract {
     Properties properties = new Properties();
     properties.setProperty("serialization-filter", "io.keyedcache.provider.**");
     manager = Caching.getCachingProvider(KeyedCachingProvider.class.getName()).getCacheManager(
-        URI.create(REDIS.server().uri() + "#contract"), SharedKeyedCacheTest.class.getClassLoader(), properties);
+        URI.create(REDIS.target().uri() + "#contract"), SharedKeyedCacheTest.class.getClassLoader(), properties);
     ticker = new TestCaches.FakeTicker();
     KeyedCacheConfiguration<Object, Object> config = new KeyedCacheConfiguration<>().ticker(ticker)
         .executor(Runnable::run);

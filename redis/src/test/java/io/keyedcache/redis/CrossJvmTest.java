@@ -23,7 +23,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Several real JVM processes ({@link JvmWorker}) on one redis-server. */
+/**
+ * Several real JVM processes ({@link JvmWorker}) on one redis-server, or on a Redis Cluster (see
+ * {@link RedisServerExtension}).
+ */
 class CrossJvmTest {
   @RegisterExtension
   static final RedisServerExtension REDIS = new RedisServerExtension();
@@ -56,12 +59,12 @@ class CrossJvmTest {
   }
 
   private void go(String namespace) {
-    assertThat(REDIS.server().send("SET go:" + namespace + " 1")).isEqualTo("+OK");
+    assertThat(REDIS.target().send("SET go:" + namespace + " 1")).isEqualTo("+OK");
   }
 
   /** The counter's value (a bulk reply takes two lines, so ask for it as an integer). */
   private long counted(String namespace) {
-    String reply = REDIS.server().send("INCRBY computations:" + namespace + " 0");
+    String reply = REDIS.target().send("INCRBY computations:" + namespace + " 0");
     return Long.parseLong(reply.substring(1));
   }
 
@@ -69,7 +72,7 @@ class CrossJvmTest {
     Properties properties = new Properties();
     properties.setProperty("namespace", namespace);
     manager = Caching.getCachingProvider(KeyedCachingProvider.class.getName()).getCacheManager(
-        URI.create(REDIS.server().uri() + "#" + namespace + "-test"), CrossJvmTest.class.getClassLoader(), properties);
+        URI.create(REDIS.target().uri() + "#" + namespace + "-test"), CrossJvmTest.class.getClassLoader(), properties);
     Cache<Object, Object> cache = manager.createCache("shared", new MutableConfiguration<>());
     @SuppressWarnings("unchecked")
     KeyedCache<Object> keyed = cache.unwrap(KeyedCache.class);
@@ -80,7 +83,7 @@ class CrossJvmTest {
   void aCachedFunctionCalledBy16ThreadsInEachOf3JvmsComputesOnce() throws Exception {
     String namespace = "once";
     for (int i = 0; i < 3; i++) {
-      start("function", REDIS.server().uri(), namespace, "16", "500");
+      start("function", REDIS.target().uri(), namespace, "16", "500");
     }
     await("the JVMs to be ready", () -> workers.stream().allMatch(w -> w.lines.contains("READY")), 60);
     go(namespace);
@@ -98,12 +101,12 @@ class CrossJvmTest {
   @Test
   void whenTheComputingJvmDiesAnotherComputesAfterTheLeaseAndOneValueIsStored() throws Exception {
     String namespace = "takeover";
-    WorkerProcess doomed = start("function", REDIS.server().uri(), namespace, "1", "60000");
+    WorkerProcess doomed = start("function", REDIS.target().uri(), namespace, "1", "60000");
     await("the first JVM to be ready", () -> doomed.lines.contains("READY"), 60);
     go(namespace);
     await("the first JVM to compute", () -> counted(namespace) == 1, 30);
-    WorkerProcess second = start("function", REDIS.server().uri(), namespace, "4", "300");
-    WorkerProcess third = start("function", REDIS.server().uri(), namespace, "4", "300");
+    WorkerProcess second = start("function", REDIS.target().uri(), namespace, "4", "300");
+    WorkerProcess third = start("function", REDIS.target().uri(), namespace, "4", "300");
     await("the others to be ready", () -> second.lines.contains("READY") && third.lines.contains("READY"), 60);
     Thread.sleep(500); // they now wait for the first JVM's lease
     assertThat(counted(namespace)).isEqualTo(1);
@@ -123,8 +126,8 @@ class CrossJvmTest {
   @Test
   void groupDeletionInOneJvmWhileOthersWriteLeavesNoKeyOfTheGroupAndLosesNoOther() throws Exception {
     String namespace = "deletion";
-    WorkerProcess a = start("write", REDIS.server().uri(), namespace, "a", "400");
-    WorkerProcess b = start("write", REDIS.server().uri(), namespace, "b", "400");
+    WorkerProcess a = start("write", REDIS.target().uri(), namespace, "a", "400");
+    WorkerProcess b = start("write", REDIS.target().uri(), namespace, "b", "400");
     KeyedCache<Object> keyed = keyedInThisJvm(namespace);
     await("the writers to be ready", () -> a.lines.contains("READY") && b.lines.contains("READY"), 60);
     go(namespace);
@@ -162,7 +165,7 @@ class CrossJvmTest {
   @Test
   void aComputationThatBeganBeforeAGroupDeletionDoesNotBringTheGroupBack() throws Exception {
     String namespace = "fenced";
-    WorkerProcess computing = start("function", REDIS.server().uri(), namespace, "1", "1500");
+    WorkerProcess computing = start("function", REDIS.target().uri(), namespace, "1", "1500");
     KeyedCache<Object> keyed = keyedInThisJvm(namespace);
     await("the JVM to be ready", () -> computing.lines.contains("READY"), 60);
     go(namespace);

@@ -4,7 +4,10 @@ import io.keyedcache.CacheKey;
 import io.keyedcache.KeyedCache;
 import io.keyedcache.provider.KeyedCachingProvider;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.RedisClusterURIUtil;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,8 +40,18 @@ public final class JvmWorker {
     String mode = args[0];
     String redis = args[1];
     String namespace = args[2];
-    RedisClient client = RedisClient.create(redis);
-    RedisCommands<String, String> raw = client.connect().sync();
+    AbstractRedisClient client;
+    RedisClusterCommands<String, String> raw;
+    if (redis.startsWith("redis-cluster://")) {
+      RedisClusterClient cluster = RedisClusterClient.create(
+          RedisClusterURIUtil.toRedisURIs(URI.create(redis.replaceFirst("-cluster://", "://"))));
+      client = cluster;
+      raw = cluster.connect().sync();
+    } else {
+      RedisClient single = RedisClient.create(redis);
+      client = single;
+      raw = single.connect().sync();
+    }
     CacheManager manager = Caching.getCachingProvider(KeyedCachingProvider.class.getName()).getCacheManager(
         URI.create(redis + "?flight-lease=1000#" + namespace + "-" + ProcessHandle.current().pid()),
         JvmWorker.class.getClassLoader(), settings(namespace, args));
@@ -81,7 +94,7 @@ public final class JvmWorker {
   }
 
   /** Waits for the test's go: the key go:<namespace> on the server. */
-  private static void awaitGo(RedisCommands<String, String> raw, String namespace) throws InterruptedException {
+  private static void awaitGo(RedisClusterCommands<String, String> raw, String namespace) throws InterruptedException {
     System.out.println("READY");
     System.out.flush();
     while (raw.exists("go:" + namespace) == 0) {
@@ -89,7 +102,7 @@ public final class JvmWorker {
     }
   }
 
-  private static void function(RedisCommands<String, String> raw, KeyedCache<Object> keyed, String namespace,
+  private static void function(RedisClusterCommands<String, String> raw, KeyedCache<Object> keyed, String namespace,
       int threads, long computeMillis) throws Exception {
     Function<Integer, String> slow = keyed.function("slow", Duration.ofMinutes(5), (Integer x) -> {
       raw.incr("computations:" + namespace);
@@ -127,7 +140,7 @@ public final class JvmWorker {
     System.out.flush();
   }
 
-  private static void write(RedisCommands<String, String> raw, KeyedCache<Object> keyed, String namespace,
+  private static void write(RedisClusterCommands<String, String> raw, KeyedCache<Object> keyed, String namespace,
       String name, int count) throws Exception {
     awaitGo(raw, namespace);
     for (int i = 0; i < count; i++) {
@@ -142,7 +155,7 @@ public final class JvmWorker {
   }
 
   /** Puts 1, 2, ... into the key counter, {@code gapMicros} apart, and prints when each put returned. */
-  private static void count(RedisCommands<String, String> raw, Cache<Object, Object> cache, String namespace,
+  private static void count(RedisClusterCommands<String, String> raw, Cache<Object, Object> cache, String namespace,
       int writes, long gapMicros) throws Exception {
     cache.put("counter", 0);
     awaitGo(raw, namespace);
@@ -163,7 +176,7 @@ public final class JvmWorker {
    * Reads the key counter until it reads {@code last} (or a minute passes); prints, for each value it read, when the
    * last read that gave it began ({@code LAST <value> <nanos>}), and how many reads it made.
    */
-  private static void watch(RedisCommands<String, String> raw, Cache<Object, Object> cache, String namespace,
+  private static void watch(RedisClusterCommands<String, String> raw, Cache<Object, Object> cache, String namespace,
       int last) throws Exception {
     cache.get("counter"); // kept near from here on
     awaitGo(raw, namespace);

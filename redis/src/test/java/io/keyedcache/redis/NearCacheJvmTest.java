@@ -47,7 +47,7 @@ class NearCacheJvmTest {
 
   /** Staleness of each reader's last read of each value, in microseconds (negative: not stale). */
   private long[] staleness(String namespace, boolean strict) throws Exception {
-    String uri = REDIS.server().uri();
+    String uri = REDIS.target().uri();
     List<String> writer = run("count", uri, namespace, Integer.toString(WRITES), Long.toString(GAP_MICROS),
         "near-cache-size=0");
     List<List<String>> readers = new ArrayList<>();
@@ -58,7 +58,7 @@ class NearCacheJvmTest {
     List<List<String>> all = new ArrayList<>(readers);
     all.add(writer);
     awaitReady(all);
-    REDIS.server().send("SET go:" + namespace + " 1");
+    REDIS.target().send("SET go:" + namespace + " 1");
     for (Process process : processes) {
       assertThat(process.waitFor(90, TimeUnit.SECONDS)).isTrue();
     }

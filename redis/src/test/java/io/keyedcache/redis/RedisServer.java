@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * A real {@code redis-server} for tests, on a free loopback port, with no persistence; stopped by
  * {@code SHUTDOWN NOSAVE} and then by its process. Needs the Debian package {@code redis-server}.
  */
-public final class RedisServer implements AutoCloseable {
+public final class RedisServer implements RedisTarget {
   private final List<String> extra;
   private final String password;
   private final Path directory;
@@ -42,6 +42,7 @@ public final class RedisServer implements AutoCloseable {
     return port;
   }
 
+  @Override
   public String uri() {
     return "redis://127.0.0.1:" + port;
   }
@@ -96,6 +97,7 @@ public final class RedisServer implements AutoCloseable {
   }
 
   /** Sends one inline command and returns the first line of the reply, or null if the server is not there. */
+  @Override
   public String send(String command) {
     return exchange(command, false);
   }
@@ -131,6 +133,7 @@ public final class RedisServer implements AutoCloseable {
   }
 
   /** How many times the server has run {@code command} (lower case, such as {@code get}) since it started. */
+  @Override
   public long calls(String command) {
     String info = bulk("INFO commandstats");
     if (info == null) {
