@@ -10,8 +10,10 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * The Redis key names of one cache's entries. Every name of a cache shares the hash tag {@code {<namespace>:<cache>}},
- * so that a script over an entry's value, lease and the cache's index touches one hash slot (Redis Cluster later).
+ * The Redis key names of one cache's entries. Every script touches the names of one hash tag only, so that it runs
+ * on one hash slot of a Redis Cluster.
+ *
+ * <p>On one server every name of a cache shares the hash tag {@code <namespace>:<cache>}:
  *
  * <pre>
  * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:v:&lt;key&gt;   the entry (an {@link Envelope})
@@ -21,34 +23,62 @@ import java.util.List;
  * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:g:&lt;group&gt; the generation of a group, incremented by its deletion
  * </pre>
  *
- * A key is named injectively: a {@link CacheKey} by its text ({@code k} first), a string, int or long by its own
+ * <p>On a cluster ({@code sharded}) a cache is spread over {@value #SHARDS} shards, the hash tag
+ * {@code <namespace>:<cache>:<shard>} each (a ':' in the cache's name escaped, so that a SCAN pattern over the shards
+ * of one cache matches no other's), with an index and generations of its own. A key that is no {@link CacheKey}
+ * has the shard of its name's hash; a {@link CacheKey} has one of the {@value #GROUP_SHARDS} consecutive shards of its
+ * top-level group (its first part), by its own hash: a group is spread over a few slots, so that one group is not
+ * bound to one master, and its deletion visits those few shards, never a scan.
+ *
+ * <p>A key is named injectively: a {@link CacheKey} by its text ({@code k} first), a string, int or long by its own
  * ({@code s}, {@code i}, {@code l}), any other key by its Java serialization in Base64 ({@code j}).
  */
 final class Names {
-  private final String prefix;
+  /** How many shards a cache has on a cluster: as many as the cluster has slots. */
+  static final int SHARDS = 16384;
+  /** How many of them the keys of one top-level group share. */
+  static final int GROUP_SHARDS = 16;
+
+  private final String namespace;
+  private final boolean sharded;
   private final String tag;
+  /** {@code <ns>:{<tag>}:} on one server; {@code <ns>:{<tag>:} on a cluster, the shard and '}:' to follow. */
+  private final String prefix;
   private final byte[] index;
-  /** {@code <prefix>v:}, the start of every value name: names are made on every operation, so from bytes. */
+  /** {@code <prefix>v:}, the start of every value name on one server: names are made on every operation. */
   private final byte[] valuePrefix;
 
   Names(String namespace, String cacheName) {
+    this(namespace, cacheName, false);
+  }
+
+  Names(String namespace, String cacheName, boolean sharded) {
+    this.namespace = namespace;
+    this.sharded = sharded;
     // '}' would end the hash tag early; escaping '%' first keeps the names of two caches apart
-    this.tag = (namespace + ":" + cacheName).replace("%", "%25").replace("}", "%7D").replace("{", "%7B");
-    this.prefix = namespace + ":{" + tag + "}:";
+    String escaped = cacheName.replace("%", "%25").replace("}", "%7D").replace("{", "%7B");
+    this.tag = namespace + ":" + (sharded ? escaped.replace(":", "%3A") : escaped);
+    this.prefix = sharded ? namespace + ":{" + tag + ":" : namespace + ":{" + tag + "}:";
     this.index = bytes(prefix + "i");
     this.valuePrefix = bytes(prefix + "v:");
   }
 
-  /** What is between the braces of every name of the cache. */
+  /** What is between the braces of every name of the cache, less the shard on a cluster. */
   String tag() {
     return tag;
   }
 
+  /** Whether the cache is spread over shards (a cluster). */
+  boolean sharded() {
+    return sharded;
+  }
+
   byte[] value(Object key) {
     byte[] name = key instanceof String ? concat((byte) 's', bytes((String) key)) : bytes(name(key));
-    byte[] value = new byte[valuePrefix.length + name.length];
-    System.arraycopy(valuePrefix, 0, value, 0, valuePrefix.length);
-    System.arraycopy(name, 0, value, valuePrefix.length, name.length);
+    byte[] start = sharded ? bytes(shardPrefix(shard(key, name)) + "v:") : valuePrefix;
+    byte[] value = new byte[start.length + name.length];
+    System.arraycopy(start, 0, value, 0, start.length);
+    System.arraycopy(name, 0, value, start.length, name.length);
     return value;
   }
 
@@ -59,7 +89,7 @@ final class Names {
   /** The lease name of the value name {@code value}: the same name with {@code l:} for {@code v:}. */
   byte[] leaseOf(byte[] value) {
     byte[] lease = value.clone();
-    lease[valuePrefix.length - 2] = 'l';
+    lease[close(value) + 2] = 'l';
     return lease;
   }
 
@@ -70,33 +100,130 @@ final class Names {
     return all;
   }
 
-  byte[] index() {
-    return index;
+  /** The index of the CacheKey keys of {@code key}'s shard, where its entry is listed. */
+  byte[] index(Object key) {
+    return sharded ? bytes(shardPrefix(shard(key)) + "i") : index;
+  }
+
+  /** The indexes that may list members of {@code group}: one per shard of its top-level group. */
+  byte[][] indexes(CacheKey group) {
+    if (!sharded) {
+      return new byte[][] {index};
+    }
+    int[] shards = groupShards(group);
+    byte[][] indexes = new byte[shards.length][];
+    for (int i = 0; i < shards.length; i++) {
+      indexes[i] = bytes(shardPrefix(shards[i]) + "i");
+    }
+    return indexes;
   }
 
   /** The flight lease of a cached function's computation of {@code key}. */
   byte[] flight(Object key) {
-    return bytes(prefix + "f:" + name(key));
+    return bytes(shardPrefix(shard(key)) + "f:" + name(key));
   }
 
-  /** The generation of {@code group}: a group deletion increments it, fencing off computations under it. */
-  byte[] generation(CacheKey group) {
-    return bytes(prefix + "g:" + group);
+  /**
+   * The generations of {@code group} that its deletion increments, fencing off computations under it: one per shard
+   * of its top-level group, since each shard's scripts see their own.
+   */
+  byte[][] fences(CacheKey group) {
+    if (!sharded) {
+      return new byte[][] {bytes(prefix + "g:" + group)};
+    }
+    int[] shards = groupShards(group);
+    byte[][] fences = new byte[shards.length][];
+    for (int i = 0; i < shards.length; i++) {
+      fences[i] = bytes(shardPrefix(shards[i]) + "g:" + group);
+    }
+    return fences;
   }
 
-  /** The generations of every group {@code key} belongs to: its own and each of its ancestors'. */
+  /** The generations, in {@code key}'s shard, of every group {@code key} belongs to: its own and its ancestors'. */
   byte[][] generations(CacheKey key) {
+    String start = shardPrefix(shard(key)) + "g:";
     List<Object> parts = key.parts();
     byte[][] generations = new byte[parts.size()][];
     for (int i = 1; i <= parts.size(); i++) {
-      generations[i - 1] = generation(CacheKey.of(parts.subList(0, i).toArray()));
+      generations[i - 1] = bytes(start + CacheKey.of(parts.subList(0, i).toArray()));
     }
     return generations;
   }
 
-  /** A SCAN pattern that matches the value names of this cache, and nothing else. */
+  /** A SCAN pattern that matches the value names of this cache, in every shard, and nothing else. */
   String valuePattern() {
-    return escapeGlob(prefix + "v:") + "*";
+    return sharded ? escapeGlob(prefix) + "*}:v:*" : escapeGlob(prefix + "v:") + "*";
+  }
+
+  /** A SCAN pattern that matches the indexes of this cache's shards, and nothing else. */
+  String indexPattern() {
+    return sharded ? escapeGlob(prefix) + "*}:i" : escapeGlob(prefix + "i");
+  }
+
+  /** Whether a name the {@link #valuePattern()} matched is a value's (a '*' can match a lease of a key with "}:v:"). */
+  boolean isValue(byte[] name) {
+    int close = close(name);
+    return close + 3 < name.length && name[close + 1] == ':' && name[close + 2] == 'v' && name[close + 3] == ':';
+  }
+
+  /** Whether a name the {@link #indexPattern()} matched is an index's. */
+  boolean isIndex(byte[] name) {
+    int close = close(name);
+    return close + 3 == name.length && name[close + 1] == ':' && name[close + 2] == 'i';
+  }
+
+  /** Where the hash tag of a name of this cache ends. */
+  private int close(byte[] name) {
+    int close = namespace.length() + 2; // no '}' before the tag's own: namespaces are letters, digits, - _ .
+    while (close < name.length && name[close] != '}') {
+      close++;
+    }
+    return close;
+  }
+
+  /** {@code <ns>:{<tag>}:} of the shard: what every name in it starts with. */
+  private String shardPrefix(int shard) {
+    return sharded ? prefix + shard + "}:" : prefix;
+  }
+
+  private int shard(Object key) {
+    return sharded ? shard(key, null) : 0;
+  }
+
+  /** The shard of {@code key}, whose name is {@code name} if the caller has it. */
+  private static int shard(Object key, byte[] name) {
+    if (key instanceof CacheKey) {
+      CacheKey cacheKey = (CacheKey) key;
+      return Math.floorMod(topShard(cacheKey) + Math.floorMod(mix(cacheKey.toString().hashCode()), GROUP_SHARDS),
+          SHARDS);
+    }
+    return Math.floorMod(mix(java.util.Arrays.hashCode(name == null ? bytes(name(key)) : name)), SHARDS);
+  }
+
+  /** The first of the shards of {@code key}'s top-level group. */
+  private static int topShard(CacheKey key) {
+    Object top = key.parts().get(0);
+    return Math.floorMod(mix(CacheKey.of(top).toString().hashCode()), SHARDS);
+  }
+
+  private static int[] groupShards(CacheKey group) {
+    int first = topShard(group);
+    int[] shards = new int[GROUP_SHARDS];
+    for (int i = 0; i < GROUP_SHARDS; i++) {
+      shards[i] = (first + i) % SHARDS;
+    }
+    return shards;
+  }
+
+  /** Murmur3's finalizer: the hash codes of similar names land far apart. */
+  private static int mix(int hash) {
+    int h = hash;
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    h *= 0xc2b2ae35;
+    h ^= h >>> 16;
+    return h;
   }
 
   private static String escapeGlob(String text) {

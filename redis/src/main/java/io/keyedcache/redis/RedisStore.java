@@ -60,7 +60,7 @@ final class RedisStore<K, V> implements Store<K, V> {
   RedisStore(RedisStores connection, StoreSettings<K, V> settings, StoreOwner<K, V> owner, Envelope envelope) {
     this.connection = connection;
     this.commands = connection.commands();
-    this.names = new Names(connection.namespace(), settings.cacheName());
+    this.names = new Names(connection.namespace(), settings.cacheName(), connection.sharded());
     this.cacheName = settings.cacheName();
     this.envelope = envelope;
     this.owner = owner;
@@ -434,7 +434,7 @@ final class RedisStore<K, V> implements Store<K, V> {
   private void prepare(K key, Fence fence) {
     byte[][] keys = new byte[fence.generations.length + 1][];
     byte[][] args = new byte[fence.generations.length + 1][];
-    keys[0] = names.index();
+    keys[0] = names.index(key);
     args[0] = member(key);
     for (int i = 0; i < fence.generations.length; i++) {
       keys[i + 1] = fence.generations[i];
@@ -447,7 +447,9 @@ final class RedisStore<K, V> implements Store<K, V> {
 
   @Override
   public void fence(CacheKey key) {
-    connection.call(() -> commands.incr(names.generation(key)));
+    for (byte[] generation : names.fences(key)) {
+      connection.call(() -> commands.incr(generation));
+    }
   }
 
   @Override
@@ -552,8 +554,11 @@ final class RedisStore<K, V> implements Store<K, V> {
             continue;
           }
           long now = now();
-          List<KeyValue<byte[], byte[]>> values = connection.call(
-              () -> commands.mget(scanned.getKeys().toArray(new byte[0][])));
+          byte[][] found = values(scanned);
+          if (found.length == 0) {
+            continue;
+          }
+          List<KeyValue<byte[], byte[]>> values = connection.call(() -> commands.mget(found));
           for (KeyValue<byte[], byte[]> value : values) {
             if (!value.hasValue()) {
               continue;
@@ -600,7 +605,7 @@ final class RedisStore<K, V> implements Store<K, V> {
       ScanCursor from = cursor;
       KeyScanCursor<byte[]> scanned = connection.call(() -> commands.scan(from,
           ScanArgs.Builder.matches(names.valuePattern()).limit(1000)));
-      count += scanned.getKeys().size();
+      count += values(scanned).length;
       cursor = scanned;
     } while (!cursor.isFinished());
     return count;
@@ -613,17 +618,43 @@ final class RedisStore<K, V> implements Store<K, V> {
       ScanCursor from = cursor;
       KeyScanCursor<byte[]> scanned = connection.call(() -> commands.scan(from,
           ScanArgs.Builder.matches(names.valuePattern()).limit(1000)));
-      if (!scanned.getKeys().isEmpty()) {
-        connection.call(() -> commands.unlink(scanned.getKeys().toArray(new byte[0][])));
+      byte[][] found = values(scanned);
+      if (found.length > 0) {
+        connection.call(() -> commands.unlink(found));
       }
       cursor = scanned;
     } while (!cursor.isFinished());
     if (indexed) {
-      connection.call(() -> commands.unlink(names.index()));
+      unlinkIndexes();
     }
     if (near != null) {
       near.clear();
     }
+  }
+
+  /** The value names among what a SCAN of {@link Names#valuePattern()} found. */
+  private byte[][] values(KeyScanCursor<byte[]> scanned) {
+    List<byte[]> values = new ArrayList<>(scanned.getKeys().size());
+    for (byte[] name : scanned.getKeys()) {
+      if (names.isValue(name)) {
+        values.add(name);
+      }
+    }
+    return values.toArray(new byte[0][]);
+  }
+
+  private void unlinkIndexes() {
+    ScanCursor cursor = ScanCursor.INITIAL;
+    do {
+      ScanCursor from = cursor;
+      KeyScanCursor<byte[]> scanned = connection.call(() -> commands.scan(from,
+          ScanArgs.Builder.matches(names.indexPattern()).limit(1000)));
+      byte[][] indexes = scanned.getKeys().stream().filter(names::isIndex).toArray(byte[][]::new);
+      if (indexes.length > 0) {
+        connection.call(() -> commands.unlink(indexes));
+      }
+      cursor = scanned;
+    } while (!cursor.isFinished());
   }
 
   @Override
@@ -632,18 +663,20 @@ final class RedisStore<K, V> implements Store<K, V> {
       throw new UnsupportedOperationException("This store keeps no index of CacheKey keys");
     }
     String text = key.toString();
-    List<byte[]> members = new ArrayList<>(connection.call(() -> commands.zrangebylex(names.index(),
-        Range.create(Names.bytes(text), Names.bytes(text)))));
-    // every child's text is the parent's followed by "::", so the children are the range [text:: , text:;)
-    members.addAll(connection.call(() -> commands.zrangebylex(names.index(), Range.from(
-        Range.Boundary.including(Names.bytes(text + "::")), Range.Boundary.excluding(Names.bytes(text + ":;"))))));
-    List<CacheKey> group = new ArrayList<>(members.size());
-    for (byte[] member : members) {
-      CacheKey child = CacheKey.parse(new String(member, StandardCharsets.UTF_8));
-      if (fetch(keyOf(child)) != null) {
-        group.add(child);
-      } else {
-        connection.call(() -> commands.zrem(names.index(), member)); // its entry expired on the server
+    List<CacheKey> group = new ArrayList<>();
+    for (byte[] index : names.indexes(key)) {
+      List<byte[]> members = new ArrayList<>(connection.call(() -> commands.zrangebylex(index,
+          Range.create(Names.bytes(text), Names.bytes(text)))));
+      // every child's text is the parent's followed by "::", so the children are the range [text:: , text:;)
+      members.addAll(connection.call(() -> commands.zrangebylex(index, Range.from(
+          Range.Boundary.including(Names.bytes(text + "::")), Range.Boundary.excluding(Names.bytes(text + ":;"))))));
+      for (byte[] member : members) {
+        CacheKey child = CacheKey.parse(new String(member, StandardCharsets.UTF_8));
+        if (fetch(keyOf(child)) != null) {
+          group.add(child);
+        } else {
+          connection.call(() -> commands.zrem(index, member)); // its entry expired on the server
+        }
       }
     }
     return group;
@@ -681,7 +714,7 @@ final class RedisStore<K, V> implements Store<K, V> {
 
   private byte[][] keys(K key) {
     byte[] value = names.value(key);
-    return new byte[][] {value, names.leaseOf(value), names.index()};
+    return new byte[][] {value, names.leaseOf(value), names.index(key)};
   }
 
   private byte[] member(K key) {

@@ -46,6 +46,8 @@ final class RedisStores implements StoreFactory {
   /** Lettuce's message for a command it did not send: no connection to its node, under REJECT_COMMANDS. */
   private static final String REJECTED = "Currently not connected. Commands are rejected.";
   private static final long REJECTED_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** The hash slots of a Redis Cluster. */
+  private static final int SLOTS = 16384;
 
   private final String server;
   private final String namespace;
@@ -110,7 +112,7 @@ final class RedisStores implements StoreFactory {
     }
     this.flights = new Flights(this, pubsub, namespace, flightLeaseMillis);
     this.tracking = near.size() == 0 ? null
-        : new Tracking(client.getResources(), nodes, server, namespace, near.heartbeatMillis(),
+        : new Tracking(client.getResources(), nodes, cluster, server, namespace, near.heartbeatMillis(),
             near.lifetimeMillis(), near.strict());
   }
 
@@ -134,18 +136,23 @@ final class RedisStores implements StoreFactory {
 
   /**
    * The masters that serve slots now, as the client last saw the topology, with the seed's credentials and TLS: the
-   * nodes whose writes the near caches must hear of.
+   * nodes whose writes the near caches must hear of. None while some slot has no live master in that view (a
+   * failover under way): a replica promoted later would take writes that no followed node reports, so the near
+   * caches stay bypassed until a refreshed view names it.
    */
   private static List<RedisURI> masters(RedisClusterClient client, RedisURI seed) {
     List<RedisURI> masters = new ArrayList<>();
+    java.util.BitSet served = new java.util.BitSet(SLOTS);
     for (RedisClusterNode node : client.getPartitions()) {
       if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.getSlots().isEmpty()
-          && !node.is(RedisClusterNode.NodeFlag.FAIL) && node.getUri() != null) {
+          && !node.is(RedisClusterNode.NodeFlag.FAIL) && !node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)
+          && node.getUri() != null) {
         masters.add(RedisURI.builder(seed).withHost(node.getUri().getHost()).withPort(node.getUri().getPort())
             .build());
+        node.getSlots().forEach(served::set);
       }
     }
-    return masters;
+    return served.cardinality() == SLOTS ? masters : List.of();
   }
 
   /** The near cache of a new store, or null: they are off, or the cache keeps values by reference. */
@@ -194,6 +201,11 @@ final class RedisStores implements StoreFactory {
 
   String server() {
     return server;
+  }
+
+  /** Whether the stores spread each cache over shards: on a cluster, where each shard is a hash slot. */
+  boolean sharded() {
+    return cluster;
   }
 
   RedisClusterCommands<byte[], byte[]> commands() {

@@ -47,6 +47,8 @@ final class Tracking implements AutoCloseable {
   private final RedisClient client;
   /** The nodes to follow: the server, or the masters of the cluster as its client last saw them. */
   private final Supplier<List<RedisURI>> nodes;
+  /** Whether the names' hash tags end with a shard, {@code :<shard>}, after the cache's tag ({@link Names}). */
+  private final boolean sharded;
   private final String server;
   private final String prefix;
   private final long heartbeatMillis;
@@ -63,9 +65,10 @@ final class Tracking implements AutoCloseable {
   /** The connections reported lost, so that arming does not race their loss. */
   private final Set<Object> lost = ConcurrentHashMap.newKeySet();
 
-  Tracking(ClientResources resources, Supplier<List<RedisURI>> nodes, String server, String namespace,
-      long heartbeatMillis, long lifetimeMillis, boolean strict) {
+  Tracking(ClientResources resources, Supplier<List<RedisURI>> nodes, boolean sharded, String server,
+      String namespace, long heartbeatMillis, long lifetimeMillis, boolean strict) {
     this.nodes = nodes;
+    this.sharded = sharded;
     this.server = server;
     this.prefix = namespace + ":{";
     this.heartbeatMillis = heartbeatMillis;
@@ -198,7 +201,7 @@ final class Tracking implements AutoCloseable {
     try {
       List<RedisURI> targets = nodes.get();
       if (targets.isEmpty()) {
-        throw new IllegalStateException("no master is known");
+        throw new IllegalStateException("no live master is known for every slot");
       }
       for (RedisURI uri : targets) {
         StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE, uri);
@@ -273,7 +276,10 @@ final class Tracking implements AutoCloseable {
 
   private static final byte[] VALUE = {':', 'v', ':'};
 
-  /** {@code <namespace>:{<tag>}:v:<key>}: the near cache of {@code <tag>} evicts the entry of {@code <key>}. */
+  /**
+   * {@code <namespace>:{<tag>}:v:<key>}, or {@code <namespace>:{<tag>:<shard>}:v:<key>} on a cluster: the near
+   * cache of {@code <tag>} evicts the entry of {@code <key>}.
+   */
   private void invalidated(byte[] name) {
     int open = prefix.length() - 1;
     int close = -1;
@@ -287,7 +293,17 @@ final class Tracking implements AutoCloseable {
         || name[close + 3] != VALUE[2]) {
       return; // a lease, an index, a generation: no value of a near cache
     }
-    NearCache<?, ?> near = caches.get(new String(name, open + 1, close - open - 1, StandardCharsets.UTF_8));
+    int end = close;
+    if (sharded) {
+      while (end > open && name[end - 1] != ':') {
+        end--;
+      }
+      end--;
+    }
+    if (end <= open) {
+      return;
+    }
+    NearCache<?, ?> near = caches.get(new String(name, open + 1, end - open - 1, StandardCharsets.UTF_8));
     if (near != null) {
       near.invalidateNamed(name, close + 4);
     }

@@ -6,7 +6,15 @@ import io.keyedcache.CacheKey;
 import io.keyedcache.KeyedCache;
 import java.io.IOException;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
@@ -15,7 +23,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The shared tier on a real Redis Cluster of three masters and three replicas. */
+/**
+ * The shared tier on a real Redis Cluster of three masters and three replicas: one cache's entries spread over every
+ * master, and what spans them (many-key operations, iteration, clear, group deletion, near-cache invalidation) holds
+ * as on one server. Where an entry lives is read from the masters themselves.
+ */
 class ClusterTierTest {
   private static RedisCluster cluster;
   @RegisterExtension
@@ -45,6 +57,42 @@ class ClusterTierTest {
     return new MutableConfiguration<String, String>().setTypes(String.class, String.class);
   }
 
+  @SuppressWarnings("unchecked")
+  private static KeyedCache<Object> keyed(Cache<Object, Object> cache) {
+    return cache.unwrap(KeyedCache.class);
+  }
+
+  /** How many names that match {@code pattern} each master holds now, by port. */
+  private static Map<Integer, Long> perMaster(String pattern) {
+    Map<Integer, Long> counts = new HashMap<>();
+    for (RedisServer node : cluster.nodes()) {
+      String role = node.send("ROLE"); // a master's reply has three elements, a replica's five
+      if (role != null && role.equals("*3")) {
+        String reply = node.send("EVAL \"return #redis.call('keys', ARGV[1])\" 0 " + pattern);
+        counts.put(node.port(), Long.parseLong(reply.substring(1)));
+      }
+    }
+    return counts;
+  }
+
+  private static Set<Integer> mastersHolding(String pattern) {
+    Set<Integer> masters = new HashSet<>();
+    perMaster(pattern).forEach((port, count) -> {
+      if (count > 0) {
+        masters.add(port);
+      }
+    });
+    return masters;
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waited 10 s for " + what).isLessThan(until);
+      Thread.sleep(5);
+    }
+  }
+
   @Test
   void aValuePutByOneManagerIsReadByAnother() {
     Cache<String, String> a = manager("basic", "a").createCache("c", strings());
@@ -55,5 +103,156 @@ class ClusterTierTest {
     assertThat(a.get("k")).isEqualTo("w");
     assertThat(a.remove("k")).isTrue();
     assertThat(b.containsKey("k")).isFalse();
+  }
+
+  @Test
+  void oneCacheIsSpreadOverEveryMasterAndItsManyKeyOperationsSpanThem() {
+    Cache<String, String> cache = manager("spread", "a").createCache("c", strings());
+    Map<String, String> entries = new HashMap<>();
+    for (int i = 0; i < 300; i++) {
+      entries.put("k" + i, "v" + i);
+    }
+    cache.putAll(entries);
+    assertThat(mastersHolding("spread:*")).as("masters that hold the cache's entries").hasSize(3);
+    assertThat(perMaster("spread:*").values().stream().mapToLong(Long::longValue).sum()).isEqualTo(300);
+
+    Cache<String, String> other = manager("spread", "b").createCache("c", strings());
+    assertThat(other.getAll(entries.keySet())).isEqualTo(entries);
+    Map<String, String> iterated = new HashMap<>();
+    other.forEach(entry -> iterated.put(entry.getKey(), entry.getValue()));
+    assertThat(iterated).isEqualTo(entries);
+
+    Set<String> half = new HashSet<>();
+    for (int i = 0; i < 300; i += 2) {
+      half.add("k" + i);
+    }
+    other.removeAll(half);
+    for (int i = 0; i < 300; i++) {
+      assertThat(cache.containsKey("k" + i)).as("k" + i).isEqualTo(i % 2 == 1);
+    }
+    cache.clear();
+    assertThat(cache.iterator().hasNext()).isFalse();
+    assertThat(perMaster("spread:*:v:*").values()).allMatch(count -> count == 0);
+  }
+
+  @Test
+  void twoCachesWhoseNamesShareAPrefixStayApart() {
+    Cache<String, String> short_ = manager("apart", "a").createCache("a", strings());
+    Cache<String, String> longer = short_.getCacheManager().createCache("a:b", strings());
+    for (int i = 0; i < 50; i++) {
+      short_.put("k" + i, "short");
+      longer.put("k" + i, "long");
+    }
+    short_.clear();
+    assertThat(short_.iterator().hasNext()).isFalse();
+    int left = 0;
+    for (Cache.Entry<String, String> entry : longer) {
+      assertThat(entry.getValue()).isEqualTo("long");
+      left++;
+    }
+    assertThat(left).isEqualTo(50);
+  }
+
+  @Test
+  void aGroupIsSpreadOverSeveralMastersAndItsDeletionIsComplete() {
+    Cache<Object, Object> a = manager("groups", "a").createCache("g", new MutableConfiguration<>());
+    Cache<Object, Object> b = manager("groups", "b").createCache("g", new MutableConfiguration<>());
+    KeyedCache<Object> keyedA = keyed(a);
+    KeyedCache<Object> keyedB = keyed(b);
+    List<CacheKey> products = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      keyedA.put(CacheKey.of("product", i), "p" + i);
+      keyedA.put(CacheKey.of("product", i, "price"), i);
+      products.add(CacheKey.of("product", i));
+      products.add(CacheKey.of("product", i, "price"));
+      keyedA.put(CacheKey.of("order", i), "o" + i);
+    }
+    assertThat(mastersHolding("groups:*:v:kproduct*").size()).as("masters that hold the group").isGreaterThan(1);
+
+    assertThat(keyedB.deleteGroup(CacheKey.of("product", 7))).containsExactlyInAnyOrder(CacheKey.of("product", 7),
+        CacheKey.of("product", 7, "price"));
+    assertThat(keyedA.find(CacheKey.of("product", 7, "price"))).isEmpty();
+    assertThat(keyedA.get(CacheKey.of("product", 8), null)).isEqualTo("p8");
+
+    List<CacheKey> deleted = keyedB.deleteGroup(CacheKey.of("product"));
+    products.remove(CacheKey.of("product", 7));
+    products.remove(CacheKey.of("product", 7, "price"));
+    assertThat(deleted).containsExactlyInAnyOrderElementsOf(products);
+    assertThat(perMaster("groups:*:v:kproduct*").values()).allMatch(count -> count == 0);
+    for (int i = 0; i < 200; i++) {
+      assertThat(keyedA.get(CacheKey.of("order", i), null)).isEqualTo("o" + i);
+    }
+  }
+
+  @Test
+  void computationsThatAGroupDeletionOvertookOnEveryShardOfTheGroupAreNotStored() throws Exception {
+    int arguments = 16;
+    Names names = new Names("fenced", "f", true);
+    Set<String> tags = new HashSet<>();
+    for (int x = 0; x < arguments; x++) {
+      String name = new String(names.value(CacheKey.of("func", "slow", x)), java.nio.charset.StandardCharsets.UTF_8);
+      tags.add(name.substring(0, name.indexOf('}')));
+    }
+    assertThat(tags).as("the results' shards").hasSizeGreaterThan(4);
+    Cache<Object, Object> cache = manager("fenced", "a").createCache("f", new MutableConfiguration<>());
+    KeyedCache<Object> keyed = keyed(cache);
+    java.util.concurrent.CountDownLatch computing = new java.util.concurrent.CountDownLatch(arguments);
+    java.util.concurrent.CountDownLatch deleted = new java.util.concurrent.CountDownLatch(1);
+    java.util.function.Function<Integer, String> slow = keyed.function("slow", java.time.Duration.ofMinutes(1), x -> {
+      computing.countDown();
+      try {
+        deleted.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return "computed " + x;
+    });
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(arguments);
+    try {
+      List<java.util.concurrent.Future<String>> results = new ArrayList<>();
+      for (int x = 0; x < arguments; x++) {
+        int argument = x;
+        results.add(threads.submit(() -> slow.apply(argument)));
+      }
+      assertThat(computing.await(10, TimeUnit.SECONDS)).isTrue();
+      Cache<Object, Object> other = manager("fenced", "b").createCache("f", new MutableConfiguration<>());
+      keyed(other).deleteFunction("slow");
+      deleted.countDown();
+      for (int x = 0; x < arguments; x++) {
+        assertThat(results.get(x).get(10, TimeUnit.SECONDS)).isEqualTo("computed " + x);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    assertThat(perMaster("fenced:*:v:*").values()).allMatch(count -> count == 0);
+    assertThat(slow.apply(3)).as("computed again after the deletion, and stored").isEqualTo("computed 3");
+    assertThat(perMaster("fenced:*:v:*").values().stream().mapToLong(Long::longValue).sum()).isEqualTo(1);
+  }
+
+  @Test
+  void aWriteOnAnyMasterEvictsTheValueFromAnotherManagersNearCache() throws Exception {
+    Cache<String, String> writer = manager("near", "w", "near-cache-size", "0").createCache("c", strings());
+    Cache<String, String> reader = manager("near", "r").createCache("c", strings());
+    Tracking tracking = reader.unwrap(RedisStore.class).tracking();
+    await("tracking to be armed on every master", tracking::armed);
+    for (int i = 0; i < 60; i++) {
+      writer.put("k" + i, "old");
+    }
+    assertThat(mastersHolding("near:*")).hasSize(3);
+    for (int i = 0; i < 60; i++) {
+      assertThat(reader.get("k" + i)).isEqualTo("old"); // kept near
+    }
+    long gets = cluster.calls("get");
+    for (int i = 0; i < 60; i++) {
+      assertThat(reader.get("k" + i)).isEqualTo("old");
+    }
+    assertThat(cluster.calls("get") - gets).as("GETs of near hits").isZero();
+    for (int i = 0; i < 60; i++) {
+      writer.put("k" + i, "new");
+    }
+    assertThat(tracking.barrier()).isTrue(); // a PING to every master: each one's pushes came before its PONG
+    for (int i = 0; i < 60; i++) {
+      assertThat(reader.get("k" + i)).as("k" + i).isEqualTo("new");
+    }
   }
 }

@@ -29,6 +29,8 @@ import javax.cache.configuration.MutableConfiguration;
  * write &lt;redis uri&gt; &lt;namespace&gt; &lt;name&gt; &lt;count&gt;               write keys inside and outside a group
  * count &lt;redis uri&gt; &lt;namespace&gt; &lt;writes&gt; &lt;gap micros&gt;         put 1, 2, ... into one key ({@code ACK})
  * watch &lt;redis uri&gt; &lt;namespace&gt; &lt;last&gt;                     read that key until it reads last ({@code LAST})
+ * churn &lt;redis uri&gt; &lt;namespace&gt; &lt;id&gt; &lt;millis&gt;               write log and counter keys through faults
+ * read &lt;redis uri&gt; &lt;namespace&gt; &lt;writers&gt; &lt;millis&gt;           read the counters through faults ({@code SEEN})
  * </pre>
  *
  * Any further {@code name=value} argument is a setting of the worker's manager ({@code near-cache-strict=true}).
@@ -71,6 +73,12 @@ public final class JvmWorker {
         break;
       case "watch":
         watch(raw, cache, namespace, Integer.parseInt(args[3]));
+        break;
+      case "churn":
+        churn(raw, cache, namespace, Integer.parseInt(args[3]), Long.parseLong(args[4]));
+        break;
+      case "read":
+        read(raw, cache, namespace, Integer.parseInt(args[3]), Long.parseLong(args[4]));
         break;
       default:
         throw new IllegalArgumentException(mode);
@@ -200,6 +208,83 @@ public final class JvmWorker {
     }
     seen.append("LAST ").append(current).append(' ').append(currentStart).append('\n');
     System.out.print(seen);
+    System.out.println("READS " + reads);
+    System.out.flush();
+  }
+
+  /** How many counter keys each churn writer has: {@code c:<id>:<seq % COUNTERS>}. */
+  static final int COUNTERS = 8;
+
+  /**
+   * For {@code millis}: puts {@code log:<id>:<seq>} and then {@code c:<id>:<seq % COUNTERS>}, both {@code seq}, for
+   * seq 1, 2, ...; prints {@code ACK <seq> <nanos>} when both returned. A failed put is printed
+   * ({@code ERR <nanos> <exception>}) and tried again 10 ms later, the same seq: the application goes on as it is.
+   */
+  private static void churn(RedisClusterCommands<String, String> raw, Cache<Object, Object> cache, String namespace,
+      int id, long millis) throws Exception {
+    awaitGo(raw, namespace);
+    StringBuilder out = new StringBuilder();
+    long until = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
+    int seq = 1;
+    while (System.nanoTime() < until) {
+      try {
+        cache.put("log:" + id + ":" + seq, seq);
+        cache.put("c:" + id + ":" + (seq % COUNTERS), seq);
+        out.append("ACK ").append(seq).append(' ').append(System.nanoTime()).append('\n');
+        seq++;
+      } catch (RuntimeException e) {
+        out.append("ERR ").append(System.nanoTime()).append(' ').append(e.getClass().getSimpleName()).append('\n');
+        Thread.sleep(10);
+      }
+    }
+    System.out.print(out);
+    System.out.flush();
+  }
+
+  /**
+   * For {@code millis}: reads the counters of {@code writers} churn writers round and round, through its near cache;
+   * prints, for each value of each counter it read, when the last read that gave it began
+   * ({@code SEEN <key> <value> <nanos>}), failed reads ({@code ERR <nanos> <exception>}) and its read count.
+   */
+  private static void read(RedisClusterCommands<String, String> raw, Cache<Object, Object> cache, String namespace,
+      int writers, long millis) throws Exception {
+    List<String> keys = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      for (int i = 0; i < COUNTERS; i++) {
+        keys.add("c:" + w + ":" + i);
+      }
+    }
+    awaitGo(raw, namespace);
+    StringBuilder out = new StringBuilder();
+    java.util.Map<String, Object> current = new java.util.HashMap<>();
+    java.util.Map<String, Long> began = new java.util.HashMap<>();
+    long reads = 0;
+    long until = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
+    while (System.nanoTime() < until) {
+      for (String key : keys) {
+        long start = System.nanoTime();
+        Object value;
+        try {
+          value = cache.get(key);
+        } catch (RuntimeException e) {
+          out.append("ERR ").append(start).append(' ').append(e.getClass().getSimpleName()).append('\n');
+          Thread.sleep(10);
+          continue;
+        }
+        reads++;
+        Object before = current.put(key, value);
+        if (before != null && !before.equals(value)) {
+          out.append("SEEN ").append(key).append(' ').append(before).append(' ').append(began.get(key)).append('\n');
+        }
+        began.put(key, start);
+      }
+    }
+    current.forEach((key, value) -> {
+      if (value != null) {
+        out.append("SEEN ").append(key).append(' ').append(value).append(' ').append(began.get(key)).append('\n');
+      }
+    });
+    System.out.print(out);
     System.out.println("READS " + reads);
     System.out.flush();
   }
