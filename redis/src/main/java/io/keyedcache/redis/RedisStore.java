@@ -249,6 +249,7 @@ final class RedisStore<K, V> implements Store<K, V> {
   public void put(K key, V value) {
     try {
       write(key, value);
+      replicated(key);
     } finally {
       invalidateNear(key);
     }
@@ -291,6 +292,7 @@ final class RedisStore<K, V> implements Store<K, V> {
     List<Object> reply = waitingForLease(key, () -> Script.PUT_IF_ABSENT.run(commands, keys(key), stored,
         px(now, deadline), member(key), Long.toString(now).getBytes(StandardCharsets.US_ASCII)));
     if (status(reply) == 1) {
+      replicated(key);
       return null;
     }
     Envelope.Entry present = decode(key, (byte[]) reply.get(1));
@@ -311,8 +313,16 @@ final class RedisStore<K, V> implements Store<K, V> {
     if (status(reply) == 0) {
       return null;
     }
+    replicated(key);
     Envelope.Entry removed = decode(key, (byte[]) reply.get(1));
     return removed == null || !removed.isLive(now()) ? null : value(removed);
+  }
+
+  /** Waits for the replicas of the master that took a write of {@code key}, when the manager asks for them. */
+  private void replicated(K key) {
+    if (connection.waitsForReplicas()) {
+      connection.replicated(names.value(key));
+    }
   }
 
   /** Runs a plain write, again while a step of some JVM holds the key's lease. */
@@ -384,6 +394,9 @@ final class RedisStore<K, V> implements Store<K, V> {
           throw new javax.cache.CacheException("The step on key " + key + " of cache '" + cacheName
               + "' outlived its lease on " + connection.server() + "; its change was not written");
         }
+        if (!unchanged) {
+          replicated(key);
+        }
         if (expired) {
           owner.expired(key, value(entry));
         }
@@ -449,6 +462,7 @@ final class RedisStore<K, V> implements Store<K, V> {
   public void fence(CacheKey key) {
     for (byte[] generation : names.fences(key)) {
       connection.call(() -> commands.incr(generation));
+      connection.replicated(generation);
     }
   }
 
@@ -527,6 +541,7 @@ final class RedisStore<K, V> implements Store<K, V> {
     Envelope.Entry entry = live(key, stored);
     if (entry != null) {
       retime(key, stored, entry, lifetime);
+      replicated(key);
     }
   }
 
@@ -627,6 +642,7 @@ final class RedisStore<K, V> implements Store<K, V> {
     if (indexed) {
       unlinkIndexes();
     }
+    connection.replicatedEverywhere();
     if (near != null) {
       near.clear();
     }

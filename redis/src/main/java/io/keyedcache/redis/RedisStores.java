@@ -15,6 +15,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
@@ -64,6 +65,9 @@ final class RedisStores implements StoreFactory {
   private final Flights flights;
 
   private final RedisTier.NearSettings near;
+  /** How many replicas must have each write before it returns ({@code WAIT}); 0: none are waited for. */
+  private final int replicaAcks;
+  private final long replicaAckTimeoutMillis;
   /** The near caches' server link, or null when they are off. */
   private final Tracking tracking;
 
@@ -72,8 +76,11 @@ final class RedisStores implements StoreFactory {
    * will do; the others are found).
    */
   RedisStores(List<RedisURI> seeds, boolean cluster, String server, String namespace, String filter,
-      ClassLoader classLoader, long flightLeaseMillis, RedisTier.NearSettings near) {
+      ClassLoader classLoader, long flightLeaseMillis, RedisTier.NearSettings near, int replicaAcks,
+      long replicaAckTimeoutMillis) {
     this.near = near;
+    this.replicaAcks = replicaAcks;
+    this.replicaAckTimeoutMillis = replicaAckTimeoutMillis;
     this.server = server;
     this.namespace = namespace;
     this.filter = filter;
@@ -232,6 +239,66 @@ final class RedisStores implements StoreFactory {
         }
         throw new CacheException("Redis at " + server + " failed: " + describe(e), e);
       }
+    }
+  }
+
+  /** Whether writes wait for replicas ({@code replica-acks} above 0). */
+  boolean waitsForReplicas() {
+    return replicaAcks > 0;
+  }
+
+  /**
+   * After a write of the name {@code name}: returns once {@code replica-acks} replicas of the master that took it
+   * have it ({@code WAIT} on the connection the write went over, which covers every write before it there), or
+   * throws if fewer acknowledge within {@code replica-ack-timeout}. Does nothing when no replica is asked for.
+   */
+  void replicated(byte[] name) {
+    if (replicaAcks == 0) {
+      return;
+    }
+    if (!cluster) {
+      acknowledged(call(() -> commands.waitForReplication(replicaAcks, replicaAckTimeoutMillis)));
+      return;
+    }
+    RedisClusterNode master = routed().getPartitions().getMasterBySlot(SlotHash.getSlot(name));
+    if (master == null) {
+      throw new CacheException("A write was made on " + server + ", but no master of its slot is known now to"
+          + " wait for its replicas (replica-acks): a failover may lose it");
+    }
+    replicatedOn(master);
+  }
+
+  /** {@link #replicated} for the writes on every master: after a clear, which wrote on each. */
+  void replicatedEverywhere() {
+    if (replicaAcks == 0) {
+      return;
+    }
+    if (!cluster) {
+      replicated(null);
+      return;
+    }
+    for (RedisClusterNode node : routed().getPartitions()) {
+      if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.getSlots().isEmpty()) {
+        replicatedOn(node);
+      }
+    }
+  }
+
+  private StatefulRedisClusterConnection<byte[], byte[]> routed() {
+    return (StatefulRedisClusterConnection<byte[], byte[]>) connection;
+  }
+
+  private void replicatedOn(RedisClusterNode master) {
+    // the connection the cluster client routes the master's writes over: WAIT counts what was written on it
+    acknowledged(call(() -> routed().getConnection(master.getUri().getHost(), master.getUri().getPort()).sync()
+        .waitForReplication(replicaAcks, replicaAckTimeoutMillis)));
+  }
+
+  private void acknowledged(long replicas) {
+    if (replicas < replicaAcks) {
+      throw new CacheException("A write was made on a master of " + server + ", but " + replicas + " of the "
+          + replicaAcks + " replicas asked for (replica-acks) acknowledged it within " + replicaAckTimeoutMillis
+          + " ms: a failover now may lose it");
     }
   }
 

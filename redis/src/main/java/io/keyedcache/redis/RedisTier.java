@@ -60,8 +60,15 @@ public final class RedisTier implements StoreTier {
    */
   public static final long DEFAULT_NEAR_CACHE_HEARTBEAT_MILLIS = 1_000;
 
+  /**
+   * How long a write waits for its replicas when {@code replica-acks} asks for some ({@code WAIT}), before it
+   * throws: {@code replica-ack-timeout} (ms).
+   */
+  public static final long DEFAULT_REPLICA_ACK_TIMEOUT_MILLIS = 1_000;
+
   private static final Set<String> SETTINGS = Set.of("namespace", "serialization-filter", "flight-lease",
-      "near-cache-size", "near-cache-lifetime", "near-cache-heartbeat", "near-cache-strict");
+      "near-cache-size", "near-cache-lifetime", "near-cache-heartbeat", "near-cache-strict", "replica-acks",
+      "replica-ack-timeout");
 
   private static final String CLUSTER = "redis-cluster";
 
@@ -122,7 +129,14 @@ public final class RedisTier implements StoreTier {
         number(merged, "near-cache-lifetime", DEFAULT_NEAR_CACHE_LIFETIME_MILLIS, 1, uri),
         number(merged, "near-cache-heartbeat", DEFAULT_NEAR_CACHE_HEARTBEAT_MILLIS, 10, uri),
         Boolean.parseBoolean(strict));
-    return new RedisStores(seeds, cluster, server(uri), namespace, filter, classLoader, lease, near);
+    long replicaAcks = number(merged, "replica-acks", 0, 0, uri);
+    if (replicaAcks > Integer.MAX_VALUE) {
+      throw new CacheException("The replica-acks of " + server(uri) + " must be a number of replicas, not "
+          + replicaAcks);
+    }
+    long replicaAckTimeout = number(merged, "replica-ack-timeout", DEFAULT_REPLICA_ACK_TIMEOUT_MILLIS, 1, uri);
+    return new RedisStores(seeds, cluster, server(uri), namespace, filter, classLoader, lease, near,
+        (int) replicaAcks, replicaAckTimeout);
   }
 
   /** The near cache settings of a manager; a size of 0 turns it off. */

@@ -1,6 +1,7 @@
 package io.keyedcache.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keyedcache.CacheKey;
 import io.keyedcache.KeyedCache;
@@ -254,5 +255,39 @@ class ClusterTierTest {
     for (int i = 0; i < 60; i++) {
       assertThat(reader.get("k" + i)).as("k" + i).isEqualTo("new");
     }
+  }
+
+  /** How many WAIT commands the cluster's nodes ran during {@code writes}. */
+  private static long waits(Runnable writes) {
+    long before = cluster.calls("wait");
+    writes.run();
+    return cluster.calls("wait") - before;
+  }
+
+  @Test
+  void withReplicaAcksEveryWriteWaitsForAReplicaOfItsMaster() {
+    Cache<Object, Object> cache = manager("acks", "a", "replica-acks", "1").createCache("c",
+        new MutableConfiguration<>());
+    KeyedCache<Object> keyed = keyed(cache);
+    assertThat(waits(() -> cache.put("k", "v"))).as("put").isPositive();
+    assertThat(waits(() -> cache.putIfAbsent("absent", "v"))).as("putIfAbsent").isPositive();
+    assertThat(waits(() -> cache.replace("k", "w"))).as("replace").isPositive();
+    assertThat(waits(() -> cache.remove("k"))).as("remove").isPositive();
+    assertThat(waits(() -> keyed.put(CacheKey.of("g", 1), "x"))).as("a put into a group").isPositive();
+    assertThat(waits(() -> keyed.deleteGroup(CacheKey.of("g"))))
+        .as("a group deletion: its fence in each shard of the group, and the removal")
+        .isGreaterThan(Names.GROUP_SHARDS);
+    assertThat(waits(cache::clear)).as("clear: on each of the three masters").isGreaterThanOrEqualTo(3);
+    assertThat(cache.get("absent")).isNull();
+  }
+
+  @Test
+  void moreReplicaAcksThanTheMasterHasReplicasIsAClearError() {
+    Cache<Object, Object> cache = manager("acks", "b", "replica-acks", "2", "replica-ack-timeout", "100")
+        .createCache("d", new MutableConfiguration<>());
+    assertThatThrownBy(() -> cache.put("k", "v")).isInstanceOf(javax.cache.CacheException.class)
+        .hasMessageContaining("1 of the 2 replicas asked for (replica-acks)")
+        .hasMessageContaining("within 100 ms");
+    assertThat(cache.get("k")).as("the write was made on the master, as the message says").isEqualTo("v");
   }
 }

@@ -50,8 +50,11 @@ public final class RedisCluster implements RedisTarget {
     }
   }
 
-  /** Waits until every node that runs says {@code cluster_state:ok} and agrees which nodes are masters. */
-  public void awaitOk() throws IOException {
+  /**
+   * Waits until every node that runs says {@code cluster_state:ok} and agrees which nodes are masters, and every
+   * master has a replica that finished its first sync (as right after {@link #start()}).
+   */
+  private void awaitOk() throws IOException {
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < until) {
       if (ok()) {
@@ -76,6 +79,10 @@ public final class RedisCluster implements RedisTarget {
       String info = node.bulk("CLUSTER INFO");
       if (info == null || !info.contains("cluster_state:ok")) {
         return false;
+      }
+      String replication = node.bulk("INFO replication");
+      if (replication == null || replication.contains("role:master") && !replication.contains("state=online")) {
+        return false; // a replica still in its first sync: a WAIT would not count it yet
       }
       String these = masters(node).toString();
       if (masters != null && !masters.equals(these)) {

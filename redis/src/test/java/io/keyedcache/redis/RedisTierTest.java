@@ -401,4 +401,19 @@ class RedisTierTest {
       assertThat(cache.get("k")).isEqualTo("again");
     }
   }
+
+  @Test
+  void replicaAcksOnAServerWithoutReplicasFailWritesClearlyAndBadValuesAreRefused() {
+    Cache<Object, Object> cache = manager(URI.create(REDIS.server().uri()
+        + "?replica-acks=1&replica-ack-timeout=50#acks"), new Properties()).createCache("c",
+        new MutableConfiguration<>());
+    assertThatThrownBy(() -> cache.put("k", "v")).isInstanceOf(CacheException.class)
+        .hasMessageContaining("0 of the 1 replicas asked for (replica-acks)")
+        .hasMessageContaining("127.0.0.1:" + REDIS.server().port());
+    assertThatThrownBy(() -> manager(URI.create(REDIS.server().uri() + "?replica-acks=-1#acks-bad"),
+        new Properties())).isInstanceOf(CacheException.class).hasMessageContaining("replica-acks")
+        .hasMessageContaining("'-1'");
+    assertThatThrownBy(() -> manager(URI.create(REDIS.server().uri() + "?replica-ack-timeout=0#acks-bad"),
+        new Properties())).isInstanceOf(CacheException.class).hasMessageContaining("replica-ack-timeout");
+  }
 }

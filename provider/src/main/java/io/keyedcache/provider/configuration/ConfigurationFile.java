@@ -79,7 +79,11 @@ public final class ConfigurationFile {
       "near-cache-heartbeat", "on a shared tier, how often the near caches' connection is checked, in milliseconds"
           + " (default 1000)",
       "near-cache-strict", "on a shared tier, true: every near hit first waits for one round trip that makes it"
-          + " reflect every write acknowledged before the read (default false)");
+          + " reflect every write acknowledged before the read (default false)",
+      "replica-acks", "on a shared tier, how many replicas must have each write before it returns, through Redis's"
+          + " WAIT (default 0: none)",
+      "replica-ack-timeout", "on a shared tier, the milliseconds a write waits for those replicas before it throws"
+          + " (default 1000)");
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
