@@ -19,13 +19,16 @@ final class RedisProcess implements AutoCloseable {
     this.process = process;
   }
 
-  static RedisProcess start() throws Exception {
+  /** Starts a server; {@code arguments} are further options of {@code redis-server}. */
+  static RedisProcess start(String... arguments) throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
-    Process process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no").redirectErrorStream(true)
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("redis-server", "--port",
+        Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
+    command.addAll(java.util.List.of(arguments));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     RedisProcess redis = new RedisProcess(port, process);
     for (int i = 0; i < 500 && !"+PONG".equals(redis.send("PING")); i++) {
@@ -57,9 +60,19 @@ final class RedisProcess implements AutoCloseable {
 
   /** How many GET commands the server has run (INFO commandstats). */
   long gets() {
+    for (String line : bulk("INFO commandstats").split("\r\n")) {
+      if (line.startsWith("cmdstat_get:calls=")) {
+        return Long.parseLong(line.substring("cmdstat_get:calls=".length(), line.indexOf(',')));
+      }
+    }
+    return 0;
+  }
+
+  /** The text of a command's bulk string reply ({@code INFO}, {@code CLUSTER INFO}). */
+  String bulk(String command) {
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
       OutputStream out = socket.getOutputStream();
-      out.write("INFO commandstats\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
       out.flush();
       InputStream in = socket.getInputStream();
       StringBuilder head = new StringBuilder();
@@ -67,13 +80,7 @@ final class RedisProcess implements AutoCloseable {
         head.append((char) c);
       }
       in.read(); // '\n'
-      String info = new String(in.readNBytes(Integer.parseInt(head.substring(1))), StandardCharsets.US_ASCII);
-      for (String line : info.split("\r\n")) {
-        if (line.startsWith("cmdstat_get:calls=")) {
-          return Long.parseLong(line.substring("cmdstat_get:calls=".length(), line.indexOf(',')));
-        }
-      }
-      return 0;
+      return new String(in.readNBytes(Integer.parseInt(head.substring(1))), StandardCharsets.US_ASCII);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
