@@ -47,6 +47,8 @@ final class Names {
   private final byte[] index;
   /** {@code <prefix>v:}, the start of every value name on one server: names are made on every operation. */
   private final byte[] valuePrefix;
+  /** On a cluster, each shard's {@code <prefix><shard>}:v:}, made when first needed. */
+  private final java.util.concurrent.atomic.AtomicReferenceArray<byte[]> valuePrefixes;
 
   Names(String namespace, String cacheName) {
     this(namespace, cacheName, false);
@@ -61,6 +63,7 @@ final class Names {
     this.prefix = sharded ? namespace + ":{" + tag + ":" : namespace + ":{" + tag + "}:";
     this.index = bytes(prefix + "i");
     this.valuePrefix = bytes(prefix + "v:");
+    this.valuePrefixes = sharded ? new java.util.concurrent.atomic.AtomicReferenceArray<>(SHARDS) : null;
   }
 
   /** What is between the braces of every name of the cache, less the shard on a cluster. */
@@ -75,7 +78,7 @@ final class Names {
 
   byte[] value(Object key) {
     byte[] name = key instanceof String ? concat((byte) 's', bytes((String) key)) : bytes(name(key));
-    byte[] start = sharded ? bytes(shardPrefix(shard(key, name)) + "v:") : valuePrefix;
+    byte[] start = sharded ? valuePrefix(shard(key, name)) : valuePrefix;
     byte[] value = new byte[start.length + name.length];
     System.arraycopy(start, 0, value, 0, start.length);
     System.arraycopy(name, 0, value, start.length, name.length);
@@ -107,15 +110,7 @@ final class Names {
 
   /** The indexes that may list members of {@code group}: one per shard of its top-level group. */
   byte[][] indexes(CacheKey group) {
-    if (!sharded) {
-      return new byte[][] {index};
-    }
-    int[] shards = groupShards(group);
-    byte[][] indexes = new byte[shards.length][];
-    for (int i = 0; i < shards.length; i++) {
-      indexes[i] = bytes(shardPrefix(shards[i]) + "i");
-    }
-    return indexes;
+    return inGroupShards(group, "i");
   }
 
   /** The flight lease of a cached function's computation of {@code key}. */
@@ -128,15 +123,20 @@ final class Names {
    * of its top-level group, since each shard's scripts see their own.
    */
   byte[][] fences(CacheKey group) {
+    return inGroupShards(group, "g:" + group);
+  }
+
+  /** The name {@code <shard prefix><rest>} in each shard of {@code group}'s top-level group (the one on a server). */
+  private byte[][] inGroupShards(CacheKey group, String rest) {
     if (!sharded) {
-      return new byte[][] {bytes(prefix + "g:" + group)};
+      return new byte[][] {bytes(prefix + rest)};
     }
-    int[] shards = groupShards(group);
-    byte[][] fences = new byte[shards.length][];
-    for (int i = 0; i < shards.length; i++) {
-      fences[i] = bytes(shardPrefix(shards[i]) + "g:" + group);
+    int first = topShard(group);
+    byte[][] names = new byte[GROUP_SHARDS][];
+    for (int i = 0; i < GROUP_SHARDS; i++) {
+      names[i] = bytes(shardPrefix((first + i) % SHARDS) + rest);
     }
-    return fences;
+    return names;
   }
 
   /** The generations, in {@code key}'s shard, of every group {@code key} belongs to: its own and its ancestors'. */
@@ -181,6 +181,15 @@ final class Names {
     return close;
   }
 
+  private byte[] valuePrefix(int shard) {
+    byte[] start = valuePrefixes.get(shard); // a volatile read: the bytes are seen whole
+    if (start == null) {
+      start = bytes(shardPrefix(shard) + "v:"); // two threads may both make it: the same bytes
+      valuePrefixes.set(shard, start);
+    }
+    return start;
+  }
+
   /** {@code <ns>:{<tag>}:} of the shard: what every name in it starts with. */
   private String shardPrefix(int shard) {
     return sharded ? prefix + shard + "}:" : prefix;
@@ -206,14 +215,6 @@ final class Names {
     return Math.floorMod(mix(CacheKey.of(top).toString().hashCode()), SHARDS);
   }
 
-  private static int[] groupShards(CacheKey group) {
-    int first = topShard(group);
-    int[] shards = new int[GROUP_SHARDS];
-    for (int i = 0; i < GROUP_SHARDS; i++) {
-      shards[i] = (first + i) % SHARDS;
-    }
-    return shards;
-  }
 
   /** Murmur3's finalizer: the hash codes of similar names land far apart. */
   private static int mix(int hash) {

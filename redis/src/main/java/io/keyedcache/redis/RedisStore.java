@@ -569,7 +569,7 @@ final class RedisStore<K, V> implements Store<K, V> {
             continue;
           }
           long now = now();
-          byte[][] found = values(scanned);
+          byte[][] found = matching(scanned, names::isValue);
           if (found.length == 0) {
             continue;
           }
@@ -614,33 +614,16 @@ final class RedisStore<K, V> implements Store<K, V> {
 
   @Override
   public long estimatedSize() {
-    long count = 0;
-    ScanCursor cursor = ScanCursor.INITIAL;
-    do {
-      ScanCursor from = cursor;
-      KeyScanCursor<byte[]> scanned = connection.call(() -> commands.scan(from,
-          ScanArgs.Builder.matches(names.valuePattern()).limit(1000)));
-      count += values(scanned).length;
-      cursor = scanned;
-    } while (!cursor.isFinished());
-    return count;
+    long[] count = {0};
+    scan(names.valuePattern(), names::isValue, found -> count[0] += found.length);
+    return count[0];
   }
 
   @Override
   public void clear() {
-    ScanCursor cursor = ScanCursor.INITIAL;
-    do {
-      ScanCursor from = cursor;
-      KeyScanCursor<byte[]> scanned = connection.call(() -> commands.scan(from,
-          ScanArgs.Builder.matches(names.valuePattern()).limit(1000)));
-      byte[][] found = values(scanned);
-      if (found.length > 0) {
-        connection.call(() -> commands.unlink(found));
-      }
-      cursor = scanned;
-    } while (!cursor.isFinished());
+    scan(names.valuePattern(), names::isValue, found -> connection.call(() -> commands.unlink(found)));
     if (indexed) {
-      unlinkIndexes();
+      scan(names.indexPattern(), names::isIndex, found -> connection.call(() -> commands.unlink(found)));
     }
     connection.replicatedEverywhere();
     if (near != null) {
@@ -648,29 +631,27 @@ final class RedisStore<K, V> implements Store<K, V> {
     }
   }
 
-  /** The value names among what a SCAN of {@link Names#valuePattern()} found. */
-  private byte[][] values(KeyScanCursor<byte[]> scanned) {
-    List<byte[]> values = new ArrayList<>(scanned.getKeys().size());
-    for (byte[] name : scanned.getKeys()) {
-      if (names.isValue(name)) {
-        values.add(name);
-      }
-    }
-    return values.toArray(new byte[0][]);
-  }
-
-  private void unlinkIndexes() {
+  /**
+   * SCANs the whole keyspace (every master of a cluster) for {@code pattern} and hands each non-empty batch of the
+   * names that are {@code wanted} to {@code batch}: a glob may match more than it should ({@link Names#isValue}).
+   */
+  private void scan(String pattern, java.util.function.Predicate<byte[]> wanted,
+      java.util.function.Consumer<byte[][]> batch) {
     ScanCursor cursor = ScanCursor.INITIAL;
     do {
       ScanCursor from = cursor;
       KeyScanCursor<byte[]> scanned = connection.call(() -> commands.scan(from,
-          ScanArgs.Builder.matches(names.indexPattern()).limit(1000)));
-      byte[][] indexes = scanned.getKeys().stream().filter(names::isIndex).toArray(byte[][]::new);
-      if (indexes.length > 0) {
-        connection.call(() -> commands.unlink(indexes));
+          ScanArgs.Builder.matches(pattern).limit(1000)));
+      byte[][] found = matching(scanned, wanted);
+      if (found.length > 0) {
+        batch.accept(found);
       }
       cursor = scanned;
     } while (!cursor.isFinished());
+  }
+
+  private static byte[][] matching(KeyScanCursor<byte[]> scanned, java.util.function.Predicate<byte[]> wanted) {
+    return scanned.getKeys().stream().filter(wanted).toArray(byte[][]::new);
   }
 
   @Override
