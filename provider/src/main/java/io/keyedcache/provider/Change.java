@@ -33,6 +33,14 @@ abstract class Change<K, V> implements Step<V> {
     return key;
   }
 
+  /**
+   * Whether this change may be given to the store as a {@link io.keyedcache.provider.store.Plan}: the expiry
+   * policy's lifetimes are known in advance and nothing outside the JVM is called inside the step.
+   */
+  final boolean plannable(boolean writes) {
+    return !writes && cache.expiry.isFixed();
+  }
+
   /** Delivers the events this change recorded; call it once the store has returned. */
   final void dispatch() {
     if (batch != null) {

@@ -413,6 +413,7 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
   public void removeAll() {
     requireOpen();
     Bulk.removeAll(this, store.keys());
+    store.removeUnreadable();
   }
 
   @Override

@@ -1,5 +1,8 @@
 package io.keyedcache.provider;
 
+import io.keyedcache.provider.store.Plan;
+import io.keyedcache.provider.store.Step;
+
 /** Removes an entry, writing the deletion through when asked. */
 final class Removal<K, V> extends Change<K, V> {
   private final boolean writeThrough;
@@ -23,6 +26,12 @@ final class Removal<K, V> extends Change<K, V> {
     if (batch != null && present != null) {
       batch.removed(key, present);
     }
+  }
+
+  @Override
+  public Plan<V> plan() {
+    return plannable(writeThrough && cache.writer != null)
+        ? new Plan<>(Plan.Kind.REMOVE, null, null, Step.ETERNAL, UNCHANGED, UNCHANGED) : null;
   }
 
   /** The removed value, or {@code null} if there was none. */

@@ -1,5 +1,8 @@
 package io.keyedcache.provider;
 
+import io.keyedcache.provider.store.Plan;
+import io.keyedcache.provider.store.Step;
+
 /**
  * Replaces or removes a present value, if it equals the expected one: {@code replace} (both), {@code
  * getAndReplace} and {@code remove(key, value)}. A present value that differs counts as an access.
@@ -64,6 +67,15 @@ final class Replacement<K, V> extends Change<K, V> {
         batch.updated(key, newValue, present);
       }
     }
+  }
+
+  @Override
+  public Plan<V> plan() {
+    if (!plannable(cache.writer != null)) {
+      return null;
+    }
+    return new Plan<>(newValue == null ? Plan.Kind.REMOVE : Plan.Kind.REPLACE, storedValue, expected,
+        Step.ETERNAL, cache.expiry.forUpdate(), expected == null ? UNCHANGED : cache.expiry.forAccess());
   }
 
   Outcome outcome() {

@@ -1,5 +1,7 @@
 package io.keyedcache.provider;
 
+import io.keyedcache.provider.store.Plan;
+
 /**
  * Creates or updates an entry: {@code put}, {@code putIfAbsent}, {@code putAll}'s entries and stored loads. A new
  * entry whose creation lifetime is zero is not stored.
@@ -65,6 +67,19 @@ final class Upsert<K, V> extends Change<K, V> {
         batch.updated(key, value, present);
       }
     }
+  }
+
+  @Override
+  public Plan<V> plan() {
+    boolean fixed = fixedLifetime != ASK_POLICY;
+    boolean writes = writeThrough && cache.writer != null;
+    if (writes || !(fixed || plannable(false))) {
+      return null;
+    }
+    long creation = fixed ? fixedLifetime : cache.expiry.forCreation();
+    long update = fixed ? fixedLifetime : cache.expiry.forUpdate();
+    return new Plan<>(replace ? Plan.Kind.PUT : Plan.Kind.PUT_IF_ABSENT, storedValue, null, creation, update,
+        UNCHANGED);
   }
 
   @Override

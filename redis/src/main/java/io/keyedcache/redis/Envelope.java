@@ -79,6 +79,11 @@ final class Envelope {
     return stored;
   }
 
+  /** A value's codec byte and bytes, as an entry holds them after its key: what write.lua compares. */
+  byte[] valueBytes(Object value) {
+    return part(value);
+  }
+
   /** An object's codec byte and bytes. */
   private static byte[] part(Object object) {
     if (object instanceof String) {

@@ -69,7 +69,8 @@ final class Flights implements AutoCloseable {
 
   /** Lets go of a lease that is still ours and wakes the JVMs waiting for it. */
   void land(byte[] lease, byte[] token) {
-    connection.release(lease, token);
+    connection.leases().release(lease, token, System.nanoTime()
+        + TimeUnit.MILLISECONDS.toNanos(leaseMillis));
     try {
       connection.call(() -> connection.commands().publish(channel, lease));
     } catch (RuntimeException e) {

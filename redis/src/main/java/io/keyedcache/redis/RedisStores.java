@@ -42,7 +42,6 @@ import javax.cache.CacheException;
  */
 final class RedisStores implements StoreFactory {
   private static final System.Logger LOG = System.getLogger(RedisStores.class.getName());
-  static final long LEASE_MILLIS = 30_000;
 
   /** Lettuce's message for a command it did not send: no connection to its node, under REJECT_COMMANDS. */
   private static final String REJECTED = "Currently not connected. Commands are rejected.";
@@ -59,10 +58,11 @@ final class RedisStores implements StoreFactory {
   private final String filter;
   private final ClassLoader classLoader;
   private final String jvm = UUID.randomUUID().toString();
-  private final AtomicLong leases = new AtomicLong();
+  private final AtomicLong tokens = new AtomicLong();
   private final Set<String> logged = ConcurrentHashMap.newKeySet();
 
   private final Flights flights;
+  private final Leases leases;
 
   private final RedisTier.NearSettings near;
   /** How many replicas must have each write before it returns ({@code WAIT}); 0: none are waited for. */
@@ -76,8 +76,8 @@ final class RedisStores implements StoreFactory {
    * will do; the others are found).
    */
   RedisStores(List<RedisURI> seeds, boolean cluster, String server, String namespace, String filter,
-      ClassLoader classLoader, long flightLeaseMillis, RedisTier.NearSettings near, int replicaAcks,
-      long replicaAckTimeoutMillis) {
+      ClassLoader classLoader, long flightLeaseMillis, long leaseTimeoutMillis, RedisTier.NearSettings near,
+      int replicaAcks, long replicaAckTimeoutMillis) {
     this.near = near;
     this.replicaAcks = replicaAcks;
     this.replicaAckTimeoutMillis = replicaAckTimeoutMillis;
@@ -117,6 +117,7 @@ final class RedisStores implements StoreFactory {
       nodes = () -> List.of(first);
       pubsub = () -> single.connectPubSub(ByteArrayCodec.INSTANCE, first);
     }
+    this.leases = new Leases(this, leaseTimeoutMillis);
     this.flights = new Flights(this, pubsub, namespace, flightLeaseMillis);
     this.tracking = near.size() == 0 ? null
         : new Tracking(client.getResources(), nodes, cluster, server, namespace, near.heartbeatMillis(),
@@ -187,9 +188,13 @@ final class RedisStores implements StoreFactory {
     return flights;
   }
 
+  Leases leases() {
+    return leases;
+  }
+
   /** A token of this JVM for a lease, unique in it. */
   byte[] token() {
-    return (jvm + ":" + leases.incrementAndGet()).getBytes(StandardCharsets.US_ASCII);
+    return (jvm + ":" + tokens.incrementAndGet()).getBytes(StandardCharsets.US_ASCII);
   }
 
   @Override
@@ -302,33 +307,19 @@ final class RedisStores implements StoreFactory {
     }
   }
 
-  /** Takes the lease of a step on one key, waiting while another step of any JVM holds it; returns its token. */
-  byte[] acquire(byte[] leaseKey) {
-    byte[] token = token();
-    SetArgs args = SetArgs.Builder.nx().px(LEASE_MILLIS);
-    for (int attempt = 0; ; attempt++) {
-      if ("OK".equals(call(() -> commands.set(leaseKey, token, args)))) {
-        return token;
-      }
-      RedisStore.pause(attempt);
-    }
-  }
-
-  void release(byte[] leaseKey, byte[] token) {
-    try {
-      call(() -> Script.RELEASE.run(commands, new byte[][] {leaseKey}, token));
-    } catch (CacheException e) {
-      LOG.log(System.Logger.Level.WARNING, "Could not release a lease on " + server + "; it lapses by itself", e);
-    }
-  }
-
-  /** Logs an entry that could not be decoded, once per key. */
-  void undecodable(byte[] name, Exception why) {
+  /** Logs an entry that could not be decoded, once per key; {@code removed}: the caller removed it. */
+  void undecodable(byte[] name, Exception why, boolean removed) {
     String key = new String(name, StandardCharsets.UTF_8);
     if (logged.add(key)) {
-      LOG.log(System.Logger.Level.WARNING, "keyedcache removed the entry " + key + " from Redis at " + server
-          + ", which it could not decode: " + why.getMessage());
+      LOG.log(System.Logger.Level.WARNING, "keyedcache " + (removed ? "removed" : "cannot read") + " the entry "
+          + key + (removed ? " from" : " on") + " Redis at " + server + ", which it could not decode: "
+          + why.getMessage() + (removed ? "" : " (taken as a miss)"));
     }
+  }
+
+  /** Logs an entry that could not be decoded and is left as it is, once per key. */
+  void undecodable(byte[] name, Exception why) {
+    undecodable(name, why, false);
   }
 
   private static String describe(RedisException e) {
@@ -346,6 +337,7 @@ final class RedisStores implements StoreFactory {
       tracking.close();
     }
     flights.close();
+    leases.close();
     connection.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
   }

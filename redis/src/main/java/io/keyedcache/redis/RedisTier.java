@@ -66,7 +66,17 @@ public final class RedisTier implements StoreTier {
    */
   public static final long DEFAULT_REPLICA_ACK_TIMEOUT_MILLIS = 1_000;
 
+  /**
+   * The bound on every wait for a key that a step of another JVM holds (a write-through, an entry processor, a
+   * custom expiry policy), and how long a step's lease lives unless renewed (it is renewed every third of it while
+   * the step runs): {@code lease-timeout} (ms). An operation that cannot have its key within it throws a
+   * {@link CacheException} naming the cache and the key and changes nothing; a JVM that dies, stops or is cut off
+   * while it holds a key holds up the others for at most about this long.
+   */
+  public static final long DEFAULT_LEASE_TIMEOUT_MILLIS = 5_000;
+
   private static final Set<String> SETTINGS = Set.of("namespace", "serialization-filter", "flight-lease",
+      "lease-timeout",
       "near-cache-size", "near-cache-lifetime", "near-cache-heartbeat", "near-cache-strict", "replica-acks",
       "replica-ack-timeout");
 
@@ -120,6 +130,7 @@ public final class RedisTier implements StoreTier {
       filter = filter == null ? jvmWide : filter + ";" + jvmWide;
     }
     long lease = number(merged, "flight-lease", DEFAULT_FLIGHT_LEASE_MILLIS, 100, uri);
+    long leaseTimeout = number(merged, "lease-timeout", DEFAULT_LEASE_TIMEOUT_MILLIS, 30, uri);
     String strict = merged.getProperty("near-cache-strict", "false").strip();
     if (!strict.equals("true") && !strict.equals("false")) {
       throw new CacheException("The near-cache-strict of " + server(uri) + " must be true or false, not '" + strict
@@ -135,7 +146,7 @@ public final class RedisTier implements StoreTier {
           + replicaAcks);
     }
     long replicaAckTimeout = number(merged, "replica-ack-timeout", DEFAULT_REPLICA_ACK_TIMEOUT_MILLIS, 1, uri);
-    return new RedisStores(seeds, cluster, server(uri), namespace, filter, classLoader, lease, near,
+    return new RedisStores(seeds, cluster, server(uri), namespace, filter, classLoader, lease, leaseTimeout, near,
         (int) replicaAcks, replicaAckTimeout);
   }
 

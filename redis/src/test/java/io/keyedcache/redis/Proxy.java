@@ -22,6 +22,7 @@ final class Proxy implements AutoCloseable {
   private final List<Link> links = new CopyOnWriteArrayList<>();
   private volatile boolean holding;
   private volatile boolean holdingPushes;
+  private volatile boolean partitioned;
 
   Proxy(int target) throws IOException {
     this.target = target;
@@ -61,6 +62,49 @@ final class Proxy implements AutoCloseable {
     holdingPushes = false;
     for (Link link : links) {
       link.flushHeld();
+    }
+  }
+
+  /** Resets every connection through the proxy (both ends closed), as a network that drops them does. */
+  void cut() {
+    for (Link link : links) {
+      link.close();
+    }
+    links.removeIf(link -> link.client.isClosed());
+  }
+
+  /**
+   * From now on nothing crosses the proxy either way, and new connections are accepted but carry nothing: a network
+   * partition, with every socket left open (half-open, as the client sees it). {@link #heal()} ends it; what was sent
+   * meanwhile arrives then, as TCP retransmits it.
+   */
+  void partition() {
+    partitioned = true;
+  }
+
+  void heal() throws IOException {
+    synchronized (this) {
+      partitioned = false;
+      notifyAll();
+    }
+  }
+
+  /** The local ports of the proxy's connections to the server: how the server's CLIENT LIST names them. */
+  List<Integer> serverSidePorts() {
+    return links.stream().filter(link -> !link.server.isClosed()).map(link -> link.server.getLocalPort()).toList();
+  }
+
+  /** Waits while partitioned. */
+  private void passable() {
+    synchronized (this) {
+      while (partitioned) {
+        try {
+          wait(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
   }
 
@@ -104,6 +148,7 @@ final class Proxy implements AutoCloseable {
         OutputStream out = server.getOutputStream();
         byte[] buffer = new byte[8192];
         for (int n; (n = in.read(buffer)) >= 0; ) {
+          passable();
           if (new String(buffer, 0, n, StandardCharsets.ISO_8859_1).toUpperCase().contains("TRACKING")) {
             tracking = true;
           }
@@ -115,6 +160,7 @@ final class Proxy implements AutoCloseable {
         InputStream in = server.getInputStream();
         byte[] buffer = new byte[8192];
         for (int n; (n = in.read(buffer)) >= 0; ) {
+          passable();
           synchronized (this) {
             if (holding && !tracking || holdingPushes && tracking) {
               held.write(buffer, 0, n);

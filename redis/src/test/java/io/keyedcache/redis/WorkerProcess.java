@@ -31,8 +31,13 @@ final class WorkerProcess {
 
   /** Starts {@link JvmWorker} with {@code args}, on this JVM's java and class path. */
   static WorkerProcess start(String... args) throws IOException {
+    return start(JvmWorker.class, args);
+  }
+
+  /** Starts the main class {@code main} with {@code args}, on this JVM's java and class path. */
+  static WorkerProcess start(Class<?> main, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), JvmWorker.class.getName()));
+        "-Xmx256m", "-cp", System.getProperty("java.class.path"), main.getName()));
     command.addAll(List.of(args));
     return new WorkerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
   }

@@ -66,24 +66,29 @@ public final class ConfigurationFile {
   public static final Map<String, String> PROPERTIES = properties();
 
   /** The keys of the manager itself (no {@code caches.} or {@code default.} prefix), with what they expect. */
-  public static final Map<String, String> MANAGER_PROPERTIES = Map.of(
-      "tier", "the URI of the tier the caches live on, such as redis://127.0.0.1:6379 (default: in this JVM)",
-      "namespace", "the prefix of this manager's keys on a shared tier: letters, digits, - _ . (default keyedcache)",
-      "serialization-filter", "the classes a shared tier may decode, as a java.io.ObjectInputFilter pattern, such"
-          + " as com.example.**",
-      "flight-lease", "on a shared tier, the milliseconds a cached function's computation holds its lease unless"
-          + " renewed (default 10000)",
-      "near-cache-size", "on a shared tier, the entries each cache keeps near, in this JVM (default 10000; 0: none)",
-      "near-cache-lifetime", "on a shared tier, how often the near caches are emptied, in milliseconds: the longest"
-          + " a near entry is kept (default 60000)",
-      "near-cache-heartbeat", "on a shared tier, how often the near caches' connection is checked, in milliseconds"
-          + " (default 1000)",
-      "near-cache-strict", "on a shared tier, true: every near hit first waits for one round trip that makes it"
-          + " reflect every write acknowledged before the read (default false)",
-      "replica-acks", "on a shared tier, how many replicas must have each write before it returns, through Redis's"
-          + " WAIT (default 0: none)",
-      "replica-ack-timeout", "on a shared tier, the milliseconds a write waits for those replicas before it throws"
-          + " (default 1000)");
+  public static final Map<String, String> MANAGER_PROPERTIES = Map.ofEntries(
+      Map.entry("tier", "the URI of the tier the caches live on, such as redis://127.0.0.1:6379"
+          + " (default: in this JVM)"),
+      Map.entry("namespace", "the prefix of this manager's keys on a shared tier: letters, digits, - _ ."
+          + " (default keyedcache)"),
+      Map.entry("serialization-filter", "the classes a shared tier may decode, as a java.io.ObjectInputFilter"
+          + " pattern, such as com.example.**"),
+      Map.entry("lease-timeout", "on a shared tier, the longest an operation waits for a key that another JVM's"
+          + " step holds, and how long a step's lease lives unless renewed, in milliseconds (default 5000)"),
+      Map.entry("flight-lease", "on a shared tier, the milliseconds a cached function's computation holds its"
+          + " lease unless renewed (default 10000)"),
+      Map.entry("near-cache-size", "on a shared tier, the entries each cache keeps near, in this JVM"
+          + " (default 10000; 0: none)"),
+      Map.entry("near-cache-lifetime", "on a shared tier, how often the near caches are emptied, in milliseconds:"
+          + " the longest a near entry is kept (default 60000)"),
+      Map.entry("near-cache-heartbeat", "on a shared tier, how often the near caches' connection is checked, in"
+          + " milliseconds (default 1000)"),
+      Map.entry("near-cache-strict", "on a shared tier, true: every near hit first waits for one round trip that"
+          + " makes it reflect every write acknowledged before the read (default false)"),
+      Map.entry("replica-acks", "on a shared tier, how many replicas must have each write before it returns,"
+          + " through Redis's WAIT (default 0: none)"),
+      Map.entry("replica-ack-timeout", "on a shared tier, the milliseconds a write waits for those replicas before"
+          + " it throws (default 1000)"));
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 

@@ -3,8 +3,12 @@ package io.keyedcache.provider.expiry;
 import static java.util.Objects.requireNonNull;
 
 import io.keyedcache.provider.store.Step;
+import javax.cache.expiry.AccessedExpiryPolicy;
+import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
 import javax.cache.expiry.EternalExpiryPolicy;
+import javax.cache.expiry.ModifiedExpiryPolicy;
+import javax.cache.expiry.TouchedExpiryPolicy;
 import javax.cache.expiry.ExpiryPolicy;
 
 /**
@@ -22,11 +26,24 @@ public final class ExpiryDecisions {
 
   private final ExpiryPolicy policy;
   private final boolean eternal;
+  private final boolean fixed;
 
   public ExpiryDecisions(ExpiryPolicy policy) {
     this.policy = requireNonNull(policy, "expiry policy");
     // Only the spec's own class is known to answer ETERNAL every time; a custom policy is asked each time.
     this.eternal = policy.getClass() == EternalExpiryPolicy.class;
+    Class<?> type = policy.getClass();
+    this.fixed = eternal || type == CreatedExpiryPolicy.class || type == AccessedExpiryPolicy.class
+        || type == ModifiedExpiryPolicy.class || type == TouchedExpiryPolicy.class;
+  }
+
+  /**
+   * Whether the policy is one of the five of {@code javax.cache.expiry}, whose answers are the same for every entry
+   * and whose calls nobody counts: its lifetimes may be asked in advance, whether or not an operation needs them.
+   * A subclass, or any other policy, is asked only when the specification says.
+   */
+  public boolean isFixed() {
+    return fixed;
   }
 
   /** Whether entries never expire, so that no lifetime needs to be asked for or tracked. */

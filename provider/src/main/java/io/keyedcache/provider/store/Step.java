@@ -41,4 +41,13 @@ public interface Step<V> {
 
   /** Called once, for the decision the store applies, before it is visible; a throw cancels the step. */
   default void commit() {}
+
+  /**
+   * This step's decision as data, for a store that applies it in one command of its own, or {@code null} when the
+   * decision needs {@link #decide} inside the atomic step (see {@link Plan}). Asked once, before the step is applied;
+   * {@code null} by default.
+   */
+  default Plan<V> plan() {
+    return null;
+  }
 }

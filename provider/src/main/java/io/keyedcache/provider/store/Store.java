@@ -78,6 +78,15 @@ public interface Store<K, V> {
   Set<K> keys();
 
   /**
+   * Removes the entries that the store holds but cannot hand out (bytes this process cannot decode, written by
+   * another), which {@link #keys()} does not list: after {@code removeAll()}, so that it leaves nothing behind. No
+   * event can name them. Returns how many it removed; nothing to do by default.
+   */
+  default long removeUnreadable() {
+    return 0;
+  }
+
+  /**
    * About how many entries the store holds, for monitoring: it may count entries whose lifetime has passed but
    * that the store has not removed yet.
    */

@@ -24,6 +24,15 @@ public interface StoreOwner<K, V> {
   /** The lifetime of an entry that a read finds, or {@link Step#UNCHANGED}; asked only on an expiring store. */
   long lifetimeAfterRead();
 
+  /**
+   * Whether {@link #lifetimeAfterRead()} and {@link #lifetimeAtCreation()} give the same answer for every entry and
+   * may be asked whether or not an entry is present (the expiry policy is one of {@code javax.cache.expiry}'s own).
+   * False by default: ask them only as their Javadoc says.
+   */
+  default boolean lifetimesFixed() {
+    return false;
+  }
+
   /** The lifetime of an entry created without a step ({@link Store#put}, {@link Store#putIfAbsent}). */
   long lifetimeAtCreation();
 }

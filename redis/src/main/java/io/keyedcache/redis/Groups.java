@@ -1,0 +1,109 @@
+package io.keyedcache.redis;
+
+import io.keyedcache.CacheKey;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.Range;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Groups of one cache's {@link CacheKey} keys on the server: the sorted indexes that list them (one per shard of a
+ * group), the generations that a group deletion increments to fence off computations begun before it, and the cached
+ * functions' computations, once across every JVM under a flight lease ({@link Flights}).
+ */
+final class Groups<K, V> {
+  private final CacheLink<K, V> link;
+
+  Groups(CacheLink<K, V> link) {
+    this.link = link;
+  }
+
+  /**
+   * The keys of {@code key}'s group listed now whose entries {@code live} finds; a member whose entry is gone (it
+   * expired on the server) leaves the index.
+   */
+  List<CacheKey> group(CacheKey key, Function<CacheKey, Boolean> live) {
+    String text = key.toString();
+    List<CacheKey> group = new ArrayList<>();
+    for (byte[] index : link.names.indexes(key)) {
+      List<byte[]> members = new ArrayList<>(link.connection.call(() -> link.commands.zrangebylex(index,
+          Range.create(Names.bytes(text), Names.bytes(text)))));
+      // every child's text is the parent's followed by "::", so the children are the range [text:: , text:;)
+      members.addAll(link.connection.call(() -> link.commands.zrangebylex(index, Range.from(
+          Range.Boundary.including(Names.bytes(text + "::")), Range.Boundary.excluding(Names.bytes(text + ":;"))))));
+      for (byte[] member : members) {
+        CacheKey child = CacheKey.parse(new String(member, StandardCharsets.UTF_8));
+        if (live.apply(child)) {
+          group.add(child);
+        } else {
+          link.connection.call(() -> link.commands.zrem(index, member));
+        }
+      }
+    }
+    return group;
+  }
+
+  /** Increments the generations of {@code key}'s group in each of its shards, fencing off computations under it. */
+  void fence(CacheKey key) {
+    for (byte[] generation : link.names.fences(key)) {
+      link.connection.call(() -> link.commands.incr(generation));
+      link.connection.replicated(generation);
+    }
+  }
+
+  /**
+   * The value of {@code key}, computed by one JVM of all those that ask: the one that takes the flight lease computes
+   * and stores through {@code put} (fenced by the generations it began under), the others wait for it and read what
+   * it stored.
+   */
+  V computeOnce(K key, Supplier<? extends V> compute, Consumer<? super V> put, Function<K, Envelope.Entry> fetch) {
+    Flights flights = link.connection.flights();
+    byte[] lease = link.names.flight(key);
+    byte[][] generations = key instanceof CacheKey ? link.names.generations((CacheKey) key) : new byte[0][];
+    while (true) {
+      Envelope.Entry present = fetch.apply(key);
+      if (present != null) {
+        return link.value(present);
+      }
+      byte[] token = flights.tryLease(lease, link.connection.token());
+      if (token == null) {
+        flights.await(lease); // another JVM computes: woken when it lands, or in a moment to look again
+        continue;
+      }
+      java.util.concurrent.ScheduledFuture<?> renewal = flights.renew(lease, token);
+      try {
+        // the generations now: a group deletion from here on fences this computation off
+        byte[][] expected = new byte[generations.length][];
+        if (generations.length > 0) {
+          List<KeyValue<byte[], byte[]>> current = link.connection.call(() -> link.commands.mget(generations));
+          for (int i = 0; i < expected.length; i++) {
+            expected[i] = current.get(i).hasValue() ? current.get(i).getValue() : null;
+          }
+        }
+        present = fetch.apply(key); // stored by another JVM between our look and our lease
+        if (present != null) {
+          return link.value(present);
+        }
+        V value = compute.get();
+        if (value != null) {
+          Steps.FENCE.set(new Steps.Fence(key, generations, expected));
+          try {
+            put.accept(value);
+          } catch (Steps.FencedOff e) {
+            // a group deletion began while we computed: the caller gets the value, the group stays deleted
+          } finally {
+            Steps.FENCE.remove();
+          }
+        }
+        return value;
+      } finally {
+        renewal.cancel(false);
+        flights.land(lease, token);
+      }
+    }
+  }
+}

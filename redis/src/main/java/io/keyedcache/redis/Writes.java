@@ -1,0 +1,243 @@
+package io.keyedcache.redis;
+
+import io.keyedcache.provider.store.Plan;
+import io.keyedcache.provider.store.Step;
+import io.lettuce.core.SetArgs;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The writes of one cache that take one round trip: each is one command or one run of {@code write.lua}, which
+ * decides on the server what the JCache layer's step would decide (a {@link Plan}) and answers with what the entry
+ * held, from which the layer then records the step's events and statistics in this JVM. Scripted writes wait for a
+ * step's lease on the key (see {@link Leases}); a {@code SET} of a plain put does not.
+ */
+final class Writes<K, V> {
+  private static final byte[] PUT = ascii("put");
+  private static final byte[] PUT_IF_ABSENT = ascii("putIfAbsent");
+  private static final byte[] REPLACE = ascii("replace");
+  private static final byte[] REMOVE = ascii("remove");
+  private static final byte[] ACCESS = ascii("access");
+  private static final byte[] EMPTY = CacheLink.EMPTY;
+
+  /** The entry's state before a write, as write.lua reports it. */
+  static final int ABSENT = 0;
+  static final int LIVE = 1;
+  static final int EXPIRED = 2;
+  static final int FOREIGN = 3;
+
+  private final CacheLink<K, V> link;
+
+  Writes(CacheLink<K, V> link) {
+    this.link = link;
+  }
+
+  /** What write.lua did to one entry. */
+  record Outcome(int state, byte[] old, boolean wrote) {}
+
+  /** The lifetimes of a write, as deadlines and PX for write.lua. */
+  private static byte[][] lifetimes(long now, long creation, long update, long access) {
+    byte[][] args = new byte[6][];
+    long created = CacheLink.deadline(now, creation, Envelope.NO_DEADLINE);
+    args[0] = Envelope.digits(created);
+    args[1] = CacheLink.px(now, created);
+    dated(args, 2, now, update);
+    dated(args, 4, now, access);
+    return args;
+  }
+
+  private static void dated(byte[][] args, int at, long now, long lifetime) {
+    if (lifetime == Step.UNCHANGED) {
+      args[at] = EMPTY;
+      args[at + 1] = EMPTY;
+    } else {
+      long deadline = CacheLink.deadline(now, lifetime, Envelope.NO_DEADLINE);
+      args[at] = Envelope.digits(deadline);
+      args[at + 1] = CacheLink.px(now, deadline);
+    }
+  }
+
+  /** Runs write.lua on one entry. */
+  Outcome run(K key, byte[] mode, long now, byte[][] lifetimes, byte[] expected, byte[] envelope) {
+    byte[][] keys = link.keys(key);
+    byte[][] args = {mode, ascii(Long.toString(now)), lifetimes[0], lifetimes[1], lifetimes[2], lifetimes[3],
+        lifetimes[4], lifetimes[5], expected, envelope, link.member(key)};
+    List<Object> reply = link.waitingForLease(key, () -> Script.WRITE.run(link.commands, keys, args));
+    return new Outcome(((Number) reply.get(0)).intValue(), (byte[]) reply.get(1),
+        ((Number) reply.get(2)).intValue() == 1);
+  }
+
+  // ---------------------------------------------------------------------------------------------- plain writes
+
+  /** Stores {@code value} with the lifetime of a new entry; one {@code SET} for a key outside every group. */
+  void put(K key, V value) {
+    long now = link.now();
+    long lifetime = link.expiring ? link.owner.lifetimeAtCreation() : Step.ETERNAL;
+    byte[] member = link.member(key);
+    if (member.length == 0) {
+      // One SET, the cost of a raw write: it does not wait for a step's lease, and a step that finds it landed
+      // under its lease drops its own write (commit.lua), as if it had happened just before this put.
+      long deadline = CacheLink.deadline(now, lifetime, Envelope.NO_DEADLINE);
+      byte[] stored = link.envelope.encode(key, value, deadline);
+      byte[] name = link.names.value(key);
+      if (deadline == Envelope.NO_DEADLINE) {
+        link.connection.call(() -> link.commands.set(name, stored));
+      } else {
+        SetArgs px = SetArgs.Builder.px(deadline - now + CacheLink.GRACE_MILLIS);
+        link.connection.call(() -> link.commands.set(name, stored, px));
+      }
+      return;
+    }
+    // a key of a group joins its index in the same script, which waits for a step's lease as group deletion does
+    run(key, PUT, now, lifetimes(now, lifetime, lifetime, Step.UNCHANGED), EMPTY,
+        link.envelope.encode(key, value, 0));
+  }
+
+  /** Stores {@code value} if the key has no live entry; returns the present value, or null if it stored. */
+  V putIfAbsent(K key, V value) {
+    long now = link.now();
+    long lifetime = link.expiring ? link.owner.lifetimeAtCreation() : Step.ETERNAL;
+    Outcome outcome = run(key, PUT_IF_ABSENT, now, lifetimes(now, lifetime, lifetime, Step.UNCHANGED), EMPTY,
+        link.envelope.encode(key, value, 0));
+    if (outcome.state() != LIVE) {
+      return null;
+    }
+    Envelope.Entry present = link.decodeOrLog(key, outcome.old());
+    return present == null ? null : link.value(present);
+  }
+
+  /** Removes the key's entry; returns its live value, or null. */
+  V remove(K key) {
+    long now = link.now();
+    Outcome outcome = run(key, REMOVE, now, lifetimes(now, Step.ETERNAL, Step.UNCHANGED, Step.UNCHANGED), EMPTY,
+        EMPTY);
+    if (outcome.state() != LIVE) {
+      return null;
+    }
+    Envelope.Entry removed = link.decodeOrLog(key, outcome.old());
+    return removed == null ? null : link.value(removed);
+  }
+
+  /**
+   * A read that gives a live entry the access lifetime {@code lifetime} in the same round trip; an entry past its
+   * deadline is removed and reported. The value, or null.
+   */
+  V readAccessed(K key, long lifetime) {
+    long now = link.now();
+    Outcome outcome;
+    ReentrantLock lock = link.lock(key);
+    lock.lock();
+    try {
+      outcome = run(key, ACCESS, now, lifetimes(now, Step.ETERNAL, Step.UNCHANGED, lifetime), EMPTY, EMPTY);
+    } finally {
+      lock.unlock();
+    }
+    if (outcome.wrote()) {
+      link.invalidateNear(key);
+    }
+    if (outcome.state() == ABSENT || outcome.state() == FOREIGN) {
+      return null;
+    }
+    Envelope.Entry entry = link.decodeOrLog(key, outcome.old());
+    if (entry == null) {
+      return null;
+    }
+    if (outcome.state() == EXPIRED) {
+      link.owner.expired(key, link.value(entry));
+      return null;
+    }
+    long deadline = CacheLink.deadline(now, lifetime, entry.deadline());
+    if (deadline <= now) {
+      link.owner.expired(key, link.value(entry)); // an access lifetime of zero: expired now
+    }
+    if (outcome.wrote()) {
+      link.replicated(key);
+    }
+    return link.value(entry);
+  }
+
+  // ---------------------------------------------------------------------------------------------- planned steps
+
+  /**
+   * Applies {@code step} by its plan in one round trip: write.lua decides on the server, then the step decides the
+   * same from the value the entry had, and commits (its events), under the key's local lock so that this JVM's
+   * events of one key come in the server's order.
+   *
+   * @return false when the plan cannot be run here (an expected value whose bytes are not equal exactly when the
+   *     values are, or an entry this JVM cannot read): nothing was written, and the caller applies the step under a
+   *     lease
+   */
+  boolean apply(K key, Step<V> step, Plan<V> plan) {
+    byte[] expected = EMPTY;
+    if (plan.expected() != null) {
+      expected = Values.exact(plan.expected()) ? link.envelope.valueBytes(plan.expected()) : null;
+      if (expected == null) {
+        return false;
+      }
+    }
+    byte[] mode;
+    switch (plan.kind()) {
+      case PUT:
+        mode = PUT;
+        break;
+      case PUT_IF_ABSENT:
+        mode = PUT_IF_ABSENT;
+        break;
+      case REPLACE:
+        mode = REPLACE;
+        break;
+      default:
+        mode = REMOVE;
+        break;
+    }
+    byte[] envelope = plan.value() == null ? EMPTY : link.envelope.encode(key, plan.value(), 0);
+    ReentrantLock lock = link.lock(key);
+    lock.lock();
+    Outcome outcome = null;
+    try {
+      long now = link.now();
+      outcome = run(key, mode, now, lifetimes(now, plan.creation(), plan.update(), plan.access()), expected,
+          envelope);
+      return settle(key, step, now, outcome);
+    } finally {
+      lock.unlock();
+      if (outcome != null && outcome.wrote()) {
+        link.invalidateNear(key);
+      }
+    }
+  }
+
+  /** The step's decision and events from what write.lua found; false to apply the step under a lease instead. */
+  boolean settle(K key, Step<V> step, long now, Outcome outcome) {
+    int state = outcome.state();
+    if (state == FOREIGN) {
+      return false;
+    }
+    Envelope.Entry entry = state == ABSENT ? null : link.decodeOrLog(key, outcome.old());
+    if (entry == null && state != ABSENT && !outcome.wrote()) {
+      return false; // an entry this JVM cannot read, which the script kept: the step decides under the lease
+    }
+    V present = state == LIVE && entry != null ? link.value(entry) : null;
+    V next = step.decide(present);
+    long lifetime = next == null ? 0L : step.lifetime();
+    step.commit();
+    if (outcome.wrote()) {
+      link.replicated(key);
+    }
+    if (state == EXPIRED && entry != null) {
+      link.owner.expired(key, link.value(entry));
+    }
+    if (next != null) {
+      long deadline = CacheLink.deadline(now, lifetime, present != null ? entry.deadline() : Envelope.NO_DEADLINE);
+      if (deadline <= now) {
+        link.owner.expired(key, next); // a lifetime of zero: expired at once, as an embedded store reports it
+      }
+    }
+    return true;
+  }
+
+  private static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
+  }
+}
