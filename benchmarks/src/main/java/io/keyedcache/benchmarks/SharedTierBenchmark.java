@@ -8,7 +8,14 @@ import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
+import javax.cache.event.CacheEntryCreatedListener;
+import javax.cache.event.CacheEntryEvent;
+import javax.cache.event.CacheEntryUpdatedListener;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.Duration;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -25,7 +32,11 @@ import org.redisson.jcache.configuration.RedissonConfiguration;
 /**
  * {@code get} and {@code put} of one string over a loopback round trip to a {@code redis-server} the benchmark
  * starts (one per fork): raw Lettuce {@code GET}/{@code SET}, the bound for one round trip; keyedcache's shared tier
- * through JCache; Redisson's JCache. Run with {@code -t 1} and {@code -t 8}. Needs {@code redis-server} on the path.
+ * through JCache; Redisson's JCache. Each JCache cache is configured three ways ({@code config}): {@code PLAIN} (no
+ * expiry, no statistics), {@code CREATED_STATS} (created expiry of 10 minutes and statistics, what a Spring Boot user
+ * with the actuator's metrics has) and {@code LISTENED} (the same and a synchronous created/updated listener); raw
+ * Lettuce ignores it, and runs once per configuration, beside them. Run with {@code -t 1} and {@code -t 8}. Needs
+ * {@code redis-server} on the path.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -36,6 +47,9 @@ public class SharedTierBenchmark {
   public static class Server {
     @Param({"RAW_LETTUCE", "KEYEDCACHE", "REDISSON"})
     public String target;
+
+    @Param({"PLAIN", "CREATED_STATS", "LISTENED"})
+    public String config;
 
     RedisProcess redis;
     int port;
@@ -64,15 +78,14 @@ public class SharedTierBenchmark {
           manager = Caching.getCachingProvider("io.keyedcache.provider.KeyedCachingProvider")
               .getCacheManager(URI.create("redis://127.0.0.1:" + port + "?near-cache-size=0#bench"),
                   getClass().getClassLoader()); // every get a round trip: NearCacheBenchmark measures near hits
-          cache = manager.createCache("bench", new MutableConfiguration<String, String>()
-              .setTypes(String.class, String.class));
+          cache = manager.createCache("bench", configuration(config));
           break;
         default:
-          Config config = new Config();
-          config.useSingleServer().setAddress("redis://127.0.0.1:" + port);
+          Config redisson = new Config();
+          redisson.useSingleServer().setAddress("redis://127.0.0.1:" + port);
           manager = Caching.getCachingProvider("org.redisson.jcache.JCachingProvider").getCacheManager();
-          cache = manager.createCache("bench", RedissonConfiguration.fromConfig(config,
-              new MutableConfiguration<String, String>().setTypes(String.class, String.class)));
+          cache = manager.createCache("bench", RedissonConfiguration.fromConfig(redisson,
+              configuration(this.config)));
       }
       for (int i = 0; i < KEYS; i++) {
         put(keys[i], values[i]);
@@ -100,6 +113,41 @@ public class SharedTierBenchmark {
         client.shutdown();
       }
       redis.close();
+    }
+  }
+
+  /** A JCache configuration of strings as {@code config} names it (see the class's Javadoc). */
+  static MutableConfiguration<String, String> configuration(String config) {
+    MutableConfiguration<String, String> configuration = new MutableConfiguration<String, String>()
+        .setTypes(String.class, String.class);
+    if (!config.equals("PLAIN")) {
+      configuration.setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MINUTES, 10)))
+          .setStatisticsEnabled(true);
+    }
+    if (config.equals("LISTENED")) {
+      configuration.addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<String, String>(
+          FactoryBuilder.factoryOf(Heard.class), null, true, true));
+    }
+    return configuration;
+  }
+
+  /** A synchronous listener that does nothing: what it costs is the provider's, not its own. */
+  public static final class Heard implements CacheEntryCreatedListener<String, String>,
+      CacheEntryUpdatedListener<String, String>, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+      for (CacheEntryEvent<? extends String, ? extends String> event : events) {
+        event.getKey();
+      }
+    }
+
+    @Override
+    public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+      for (CacheEntryEvent<? extends String, ? extends String> event : events) {
+        event.getKey();
+      }
     }
   }
 

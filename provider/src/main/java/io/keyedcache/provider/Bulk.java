@@ -4,6 +4,7 @@ import io.keyedcache.provider.store.Store;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +14,8 @@ import javax.cache.integration.CacheWriterException;
 
 /**
  * {@code putAll} and {@code removeAll} of a {@link KeyedJCache}: the writer gets the whole batch in one call
- * first, and only what it wrote or deleted (what it took out of the collection) changes in the cache, one step
- * per key; a writer's failure is thrown once the rest is done.
+ * first, and only what it wrote or deleted (what it took out of the collection) changes in the cache, a step per
+ * key that the store may apply in batches; a writer's failure is thrown once the rest is done.
  */
 final class Bulk {
   private Bulk() {}
@@ -46,15 +47,29 @@ final class Bulk {
       }
     }
     long stored = 0;
-    for (Upsert<K, V> put : puts) {
-      if (unwritten.contains(put.key)) {
-        continue;
+    if (plain) {
+      Map<K, V> entries = new LinkedHashMap<>();
+      for (Upsert<K, V> put : puts) {
+        if (!unwritten.contains(put.key)) {
+          entries.put(put.storedKey(), put.storedValue());
+        }
       }
-      if (plain) {
-        store.put(put.storedKey(), put.storedValue());
-        stored++;
-      } else if (cache.apply(put).stored()) {
-        stored++;
+      store.putAll(entries);
+      stored = entries.size();
+    } else {
+      List<K> keys = new ArrayList<>(puts.size());
+      List<Upsert<K, V>> steps = new ArrayList<>(puts.size());
+      for (Upsert<K, V> put : puts) {
+        if (!unwritten.contains(put.key)) {
+          keys.add(put.storedKey());
+          steps.add(put);
+        }
+      }
+      applyAll(store, keys, steps);
+      for (Upsert<K, V> put : steps) {
+        if (put.stored()) {
+          stored++;
+        }
       }
     }
     if (stats && stored > 0) {
@@ -65,7 +80,18 @@ final class Bulk {
     }
   }
 
-  static <K, V> void removeAll(KeyedJCache<K, V> cache, Set<K> keys) {
+  /** Applies the changes in as few batches as the store makes, then delivers their events, in order. */
+  private static <K, V, C extends Change<K, V>> void applyAll(Store<K, V> store, List<K> keys, List<C> changes) {
+    try {
+      store.applyAll(keys, changes);
+    } finally {
+      for (C change : changes) {
+        change.dispatch();
+      }
+    }
+  }
+
+  static <K, V> void removeAll(KeyedJCache<K, V> cache, Store<K, V> store, Set<K> keys) {
     boolean stats = cache.statisticsEnabled;
     long start = stats ? System.nanoTime() : 0L;
     CacheWriterException failure = null;
@@ -80,9 +106,15 @@ final class Bulk {
         toRemove.removeAll(undeleted);
       }
     }
+    List<K> keysToRemove = new ArrayList<>(toRemove);
+    List<Removal<K, V>> steps = new ArrayList<>(toRemove.size());
+    for (K key : keysToRemove) {
+      steps.add(new Removal<>(cache, key, false));
+    }
+    applyAll(store, keysToRemove, steps);
     long removals = 0;
-    for (K key : toRemove) {
-      if (cache.apply(new Removal<>(cache, key, false)).removed() != null) {
+    for (Removal<K, V> removal : steps) {
+      if (removal.removed() != null) {
         removals++;
       }
     }

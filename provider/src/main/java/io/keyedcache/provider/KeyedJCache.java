@@ -406,13 +406,13 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
   public void removeAll(Set<? extends K> keys) {
     requireOpen();
     requireKeys(keys);
-    Bulk.removeAll(this, new LinkedHashSet<>(keys));
+    Bulk.removeAll(this, store, new LinkedHashSet<>(keys));
   }
 
   @Override
   public void removeAll() {
     requireOpen();
-    Bulk.removeAll(this, store.keys());
+    Bulk.removeAll(this, store, store.keys());
     store.removeUnreadable();
   }
 

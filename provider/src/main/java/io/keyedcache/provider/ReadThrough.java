@@ -54,7 +54,8 @@ final class ReadThrough<K, V> {
   }
 
   /**
-   * Reads each key; under read-through the missing keys are loaded with one {@code loadAll} call. A failing
+   * Reads the keys (in one batch where the store can); under read-through the missing keys are loaded with one
+   * {@code loadAll} call. A failing
    * {@code loadAll} stores nothing and throws {@link CacheLoaderException}; a cache closed by another thread
    * while it loads stores nothing and throws {@link IllegalStateException}. The loads of {@code getAll} are not
    * shared with concurrent single {@code get}s of the same keys.
@@ -62,12 +63,25 @@ final class ReadThrough<K, V> {
   Map<K, V> getAll(Set<? extends K> keys) {
     Map<K, V> result = new LinkedHashMap<>(Math.max(4, keys.size() * 2));
     List<K> missing = cache.readThrough ? new ArrayList<>() : null;
+    boolean stats = cache.statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0L;
+    Map<K, V> found = keys.isEmpty() ? Map.of() : store.readAll(keys);
+    cache.events.deliverPending();
     for (K key : keys) {
-      V value = cache.getCounted(key, false);
+      V value = found.get(key);
       if (value != null) {
-        result.put(key, value);
+        result.put(key, cache.copyOut.copy(value));
       } else if (missing != null) {
         missing.add(key);
+      }
+      if (stats) {
+        cache.statistics.recordLookup(value != null);
+      }
+    }
+    if (stats && !keys.isEmpty()) {
+      long each = (System.nanoTime() - start) / keys.size();
+      for (int i = 0; i < keys.size(); i++) {
+        cache.statistics.recordGetTime(each);
       }
     }
     if (missing != null && !missing.isEmpty()) {

@@ -3,6 +3,7 @@ package io.keyedcache.redis;
 import io.keyedcache.CacheKey;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.Range;
+import io.lettuce.core.RedisFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,13 +29,32 @@ final class Groups<K, V> {
    */
   List<CacheKey> group(CacheKey key, Function<CacheKey, Boolean> live) {
     String text = key.toString();
+    byte[][] indexes = link.names.indexes(key);
+    // the key itself, and its children: every child's text is the parent's followed by "::", so they are the range
+    // [text:: , text:;); on a cluster the reads of the group's shards are all sent before the first reply is awaited
+    Range<byte[]> itself = Range.create(Names.bytes(text), Names.bytes(text));
+    Range<byte[]> children = Range.from(Range.Boundary.including(Names.bytes(text + "::")),
+        Range.Boundary.excluding(Names.bytes(text + ":;")));
+    List<RedisFuture<List<byte[]>>> sent = new ArrayList<>(indexes.length * 2);
+    if (indexes.length == 1) {
+      sent = null;
+    } else {
+      for (byte[] index : indexes) {
+        sent.add(link.connection.call(() -> link.connection.async().zrangebylex(index, itself)));
+        sent.add(link.connection.call(() -> link.connection.async().zrangebylex(index, children)));
+      }
+    }
     List<CacheKey> group = new ArrayList<>();
-    for (byte[] index : link.names.indexes(key)) {
-      List<byte[]> members = new ArrayList<>(link.connection.call(() -> link.commands.zrangebylex(index,
-          Range.create(Names.bytes(text), Names.bytes(text)))));
-      // every child's text is the parent's followed by "::", so the children are the range [text:: , text:;)
-      members.addAll(link.connection.call(() -> link.commands.zrangebylex(index, Range.from(
-          Range.Boundary.including(Names.bytes(text + "::")), Range.Boundary.excluding(Names.bytes(text + ":;"))))));
+    for (int i = 0; i < indexes.length; i++) {
+      byte[] index = indexes[i];
+      List<byte[]> members = new ArrayList<>();
+      if (sent == null) {
+        members.addAll(link.connection.call(() -> link.commands.zrangebylex(index, itself)));
+        members.addAll(link.connection.call(() -> link.commands.zrangebylex(index, children)));
+      } else {
+        members.addAll(link.connection.await(sent.get(2 * i)));
+        members.addAll(link.connection.await(sent.get(2 * i + 1)));
+      }
       for (byte[] member : members) {
         CacheKey child = CacheKey.parse(new String(member, StandardCharsets.UTF_8));
         if (live.apply(child)) {

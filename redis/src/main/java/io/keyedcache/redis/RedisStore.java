@@ -6,7 +6,11 @@ import io.keyedcache.provider.store.Step;
 import io.keyedcache.provider.store.Store;
 import io.keyedcache.provider.store.StoreOwner;
 import io.keyedcache.provider.store.StoreSettings;
+import io.lettuce.core.KeyValue;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +34,7 @@ final class RedisStore<K, V> implements Store<K, V> {
   private final Steps<K, V> steps;
   private final Groups<K, V> groups;
   private final Scans<K, V> scans;
+  private final Batches<K, V> batches;
   /** Recent reads of this JVM, evicted by the server's invalidations; null when the manager keeps none. */
   private final NearCache<K, V> near;
 
@@ -40,6 +45,7 @@ final class RedisStore<K, V> implements Store<K, V> {
     this.steps = new Steps<>(link);
     this.groups = new Groups<>(link);
     this.scans = new Scans<>(link);
+    this.batches = new Batches<>(link, writes);
   }
 
   // ---------------------------------------------------------------------------------------------- reads
@@ -121,6 +127,78 @@ final class RedisStore<K, V> implements Store<K, V> {
       return null;
     }
     retime(key, stored, entry, lifetime);
+    return link.value(entry);
+  }
+
+  @Override
+  public Map<K, V> readAll(Collection<? extends K> keys) {
+    if (keys.size() < 2 || link.expiring && !link.owner.lifetimesFixed()) {
+      return Store.super.readAll(keys); // a custom expiry policy is asked once per entry found, as read asks it
+    }
+    List<K> all = new ArrayList<>(keys);
+    Object[] values = new Object[all.size()];
+    long access = link.expiring ? link.owner.lifetimeAfterRead() : Step.UNCHANGED;
+    if (access != Step.UNCHANGED) {
+      batches.readAccessedAll(all, access, (at, stamped) -> values[at] = accessed(all.get(at), access, stamped));
+    } else {
+      List<Integer> fetched = new ArrayList<>();
+      for (int i = 0; i < all.size(); i++) {
+        Object hit = liveNear(all.get(i));
+        if (hit != null) {
+          values[i] = NearCache.value(hit);
+        } else {
+          fetched.add(i);
+        }
+      }
+      if (!fetched.isEmpty()) {
+        long epoch = near == null ? 0 : near.epoch();
+        long[] stamps = new long[fetched.size()];
+        byte[][] names = new byte[fetched.size()][];
+        for (int j = 0; j < fetched.size(); j++) {
+          K key = all.get(fetched.get(j));
+          stamps[j] = near == null ? 0 : near.stamp(key);
+          names[j] = link.names.value(key);
+        }
+        List<KeyValue<byte[], byte[]>> stored = link.connection.call(() -> link.commands.mget(names));
+        for (int j = 0; j < fetched.size(); j++) {
+          K key = all.get(fetched.get(j));
+          byte[] bytes = stored.get(j).hasValue() ? stored.get(j).getValue() : null;
+          Envelope.Entry entry = live(key, bytes);
+          if (entry != null) {
+            if (near != null && NearCache.nameable(key)) {
+              near.populate(key, link.value(entry), entry.deadline(), epoch, stamps[j]);
+            }
+            values[fetched.get(j)] = link.value(entry);
+          }
+        }
+      }
+    }
+    Map<K, V> found = new LinkedHashMap<>();
+    for (int i = 0; i < all.size(); i++) {
+      if (values[i] != null) {
+        @SuppressWarnings("unchecked")
+        V value = (V) values[i];
+        found.put(all.get(i), value);
+      }
+    }
+    return found;
+  }
+
+  /** The value a batched read with an access lifetime found, reporting what it found expired. */
+  private V accessed(K key, long lifetime, Batches.Stamped stamped) {
+    Writes.Outcome outcome = stamped.outcome();
+    if (outcome.state() == Writes.ABSENT || outcome.state() == Writes.FOREIGN) {
+      return null;
+    }
+    Envelope.Entry entry = link.decodeOrLog(key, outcome.old());
+    if (entry == null) {
+      return null;
+    }
+    if (outcome.state() == Writes.EXPIRED
+        || CacheLink.deadline(stamped.now(), lifetime, entry.deadline()) <= stamped.now()) {
+      link.owner.expired(key, link.value(entry));
+      return outcome.state() == Writes.EXPIRED ? null : link.value(entry);
+    }
     return link.value(entry);
   }
 
@@ -296,6 +374,22 @@ final class RedisStore<K, V> implements Store<K, V> {
       return step;
     }
     return steps.apply(key, step);
+  }
+
+  @Override
+  public <S extends Step<V>> void applyAll(List<K> keys, List<S> steps) {
+    for (int i : batches.applyAll(keys, steps)) {
+      apply(keys.get(i), steps.get(i));
+    }
+  }
+
+  @Override
+  public void putAll(Map<K, V> entries) {
+    if (entries.size() < 2 || entries.keySet().stream().anyMatch(Steps::fenced)) {
+      Store.super.putAll(entries);
+      return;
+    }
+    batches.putAll(entries);
   }
 
   @Override

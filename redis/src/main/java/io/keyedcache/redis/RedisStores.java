@@ -17,6 +17,7 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -55,6 +56,7 @@ final class RedisStores implements StoreFactory {
   private final boolean cluster;
   private final StatefulConnection<byte[], byte[]> connection;
   private final RedisClusterCommands<byte[], byte[]> commands;
+  private final RedisClusterAsyncCommands<byte[], byte[]> async;
   private final String filter;
   private final ClassLoader classLoader;
   private final String jvm = UUID.randomUUID().toString();
@@ -103,6 +105,7 @@ final class RedisStores implements StoreFactory {
       StatefulRedisClusterConnection<byte[], byte[]> connected = connectCluster(clusterClient);
       this.connection = connected;
       this.commands = connected.sync();
+      this.async = connected.async();
       nodes = () -> masters(clusterClient, first);
       pubsub = () -> clusterClient.connectPubSub(ByteArrayCodec.INSTANCE);
     } else {
@@ -114,6 +117,7 @@ final class RedisStores implements StoreFactory {
       StatefulRedisConnection<byte[], byte[]> connected = connectSingle(single, first);
       this.connection = connected;
       this.commands = connected.sync();
+      this.async = connected.async();
       nodes = () -> List.of(first);
       pubsub = () -> single.connectPubSub(ByteArrayCodec.INSTANCE, first);
     }
@@ -222,6 +226,57 @@ final class RedisStores implements StoreFactory {
 
   RedisClusterCommands<byte[], byte[]> commands() {
     return commands;
+  }
+
+  RedisClusterAsyncCommands<byte[], byte[]> async() {
+    return async;
+  }
+
+  /**
+   * Runs {@code script} once for each of {@code keys} (with {@code args} of the same index), all sent before any reply
+   * is awaited, so that on a cluster the nodes run theirs at the same time; the replies in order. A script the server
+   * had lost is loaded again and run at once.
+   */
+  List<List<Object>> runAll(Script script, List<byte[][]> keys, List<byte[][]> args) {
+    if (keys.size() == 1) {
+      return List.of(call(() -> script.run(commands, keys.get(0), args.get(0))));
+    }
+    List<io.lettuce.core.RedisFuture<List<Object>>> sent = new ArrayList<>(keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      int at = i;
+      sent.add(call(() -> script.send(commands, async, keys.get(at), args.get(at))));
+    }
+    List<List<Object>> replies = new ArrayList<>(keys.size());
+    for (int i = 0; i < sent.size(); i++) {
+      int at = i;
+      replies.add(await(sent.get(at), () -> script.run(commands, keys.get(at), args.get(at))));
+    }
+    return replies;
+  }
+
+  /** The reply of a command sent without waiting, within the connection's timeout; failures as {@link #call}'s. */
+  <T> T await(io.lettuce.core.RedisFuture<T> sent) {
+    return await(sent, null);
+  }
+
+  /** {@link #await(io.lettuce.core.RedisFuture)}; {@code again} runs a script the server had lost, when given. */
+  private <T> T await(io.lettuce.core.RedisFuture<T> sent, Supplier<T> again) {
+    return call(() -> {
+      try {
+        return sent.get(connection.getTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (again != null && e.getCause() instanceof io.lettuce.core.RedisNoScriptException) {
+          return again.get();
+        }
+        throw e.getCause() instanceof RedisException ? (RedisException) e.getCause()
+            : new RedisException(e.getCause());
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new io.lettuce.core.RedisCommandTimeoutException("No reply within " + connection.getTimeout());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RedisException("Interrupted while waiting for a reply", e);
+      }
+    });
   }
 
   /** Runs a command; a failure of the server or the network becomes a {@link CacheException} naming it. */

@@ -1,7 +1,9 @@
 package io.keyedcache.redis;
 
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +38,21 @@ final class Script {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Sends the script without waiting for its reply (loading it first if this JVM has not yet); a reply of
+   * {@code NOSCRIPT} is the caller's to handle, by {@link #run}.
+   */
+  @SuppressWarnings("unchecked")
+  RedisFuture<List<Object>> send(RedisClusterCommands<byte[], byte[]> commands,
+      RedisClusterAsyncCommands<byte[], byte[]> async, byte[][] keys, byte[]... args) {
+    String sha = digest;
+    if (sha == null) {
+      sha = commands.scriptLoad(text);
+      digest = sha;
+    }
+    return (RedisFuture<List<Object>>) (RedisFuture<?>) async.evalsha(sha, ScriptOutputType.MULTI, keys, args);
   }
 
   /** Runs the script; its reply is a list (every script here returns a table). */

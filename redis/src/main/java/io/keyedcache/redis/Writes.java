@@ -37,7 +37,7 @@ final class Writes<K, V> {
   record Outcome(int state, byte[] old, boolean wrote) {}
 
   /** The lifetimes of a write, as deadlines and PX for write.lua. */
-  private static byte[][] lifetimes(long now, long creation, long update, long access) {
+  static byte[][] lifetimes(long now, long creation, long update, long access) {
     byte[][] args = new byte[6][];
     long created = CacheLink.deadline(now, creation, Envelope.NO_DEADLINE);
     args[0] = Envelope.digits(created);
@@ -176,21 +176,7 @@ final class Writes<K, V> {
         return false;
       }
     }
-    byte[] mode;
-    switch (plan.kind()) {
-      case PUT:
-        mode = PUT;
-        break;
-      case PUT_IF_ABSENT:
-        mode = PUT_IF_ABSENT;
-        break;
-      case REPLACE:
-        mode = REPLACE;
-        break;
-      default:
-        mode = REMOVE;
-        break;
-    }
+    byte[] mode = mode(plan.kind());
     byte[] envelope = plan.value() == null ? EMPTY : link.envelope.encode(key, plan.value(), 0);
     ReentrantLock lock = link.lock(key);
     lock.lock();
@@ -206,6 +192,24 @@ final class Writes<K, V> {
         link.invalidateNear(key);
       }
     }
+  }
+
+  /** write.lua's mode for a plan of {@code kind}. */
+  static byte[] mode(Plan.Kind kind) {
+    switch (kind) {
+      case PUT:
+        return PUT;
+      case PUT_IF_ABSENT:
+        return PUT_IF_ABSENT;
+      case REPLACE:
+        return REPLACE;
+      default:
+        return REMOVE;
+    }
+  }
+
+  static byte[] accessMode() {
+    return ACCESS;
   }
 
   /** The step's decision and events from what write.lua found; false to apply the step under a lease instead. */
@@ -237,7 +241,7 @@ final class Writes<K, V> {
     return true;
   }
 
-  private static byte[] ascii(String text) {
+  static byte[] ascii(String text) {
     return text.getBytes(StandardCharsets.US_ASCII);
   }
 }

@@ -2,7 +2,6 @@ package io.keyedcache.redis;
 
 import io.keyedcache.provider.KeyedCachingProvider;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.sync.RedisCommands;
 import java.io.Serializable;
 import java.net.URI;
 import java.util.ArrayList;
@@ -20,6 +19,7 @@ import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.event.CacheEntryCreatedListener;
 import javax.cache.event.CacheEntryEvent;
+import javax.cache.event.CacheEntryRemovedListener;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
 
@@ -32,19 +32,26 @@ import javax.cache.expiry.Duration;
  * <pre>
  * &lt;mode&gt; &lt;redis uri&gt; &lt;namespace&gt; &lt;worker id&gt; &lt;threads&gt; &lt;count&gt;
  * mode: putIfAbsent (count keys), replace (count increments of one counter), getAndPut (count puts into one key),
- *       getAndRemove (count keys the test filled)
+ *       getAndRemove (count keys the test filled), putAll (count keys, 16 to a batch), removeAll (count keys the test
+ *       filled, in one call); the listener prints {@code CREATED <key>} and {@code REMOVED <key>}
  * </pre>
  */
 public final class AtomicWorker {
   private AtomicWorker() {}
 
-  /** A created listener, so that every write is a listened one. */
-  public static final class Heard implements CacheEntryCreatedListener<String, String>, Serializable {
+  /** A listener of creations and removals, so that every write is a listened one; prints what it hears. */
+  public static final class Heard implements CacheEntryCreatedListener<String, String>,
+      CacheEntryRemovedListener<String, String>, Serializable {
     private static final long serialVersionUID = 1L;
 
     @Override
     public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-      events.forEach(event -> { });
+      events.forEach(event -> System.out.println("CREATED " + event.getKey()));
+    }
+
+    @Override
+    public void onRemoved(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+      events.forEach(event -> System.out.println("REMOVED " + event.getKey()));
     }
   }
 
@@ -73,8 +80,19 @@ public final class AtomicWorker {
     if (cache == null) {
       cache = manager.createCache("atomic", configuration());
     }
-    RedisClient client = RedisClient.create(redis);
-    RedisCommands<String, String> raw = client.connect().sync();
+    io.lettuce.core.AbstractRedisClient client;
+    io.lettuce.core.cluster.api.sync.RedisClusterCommands<String, String> raw;
+    if (redis.startsWith("redis-cluster://")) {
+      io.lettuce.core.cluster.RedisClusterClient cluster = io.lettuce.core.cluster.RedisClusterClient.create(
+          io.lettuce.core.cluster.RedisClusterURIUtil.toRedisURIs(URI.create(redis.replaceFirst("-cluster://",
+              "://"))));
+      client = cluster;
+      raw = cluster.connect().sync();
+    } else {
+      RedisClient single = RedisClient.create(redis);
+      client = single;
+      raw = single.connect().sync();
+    }
     System.out.println("READY");
     System.out.flush();
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -136,6 +154,22 @@ public final class AtomicWorker {
             lines.add("TOOK r" + i + " " + taken);
           }
         }
+        break;
+      case "putAll":
+        for (int from = 0; from < count; from += 16) {
+          java.util.Map<String, String> batch = new java.util.TreeMap<>();
+          for (int i = from; i < Math.min(count, from + 16); i++) {
+            batch.put("p" + i, me);
+          }
+          cache.putAll(batch);
+        }
+        break;
+      case "removeAll":
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        for (int i = 0; i < count; i++) {
+          keys.add("r" + i);
+        }
+        cache.removeAll(keys);
         break;
       default:
         throw new IllegalArgumentException(mode);

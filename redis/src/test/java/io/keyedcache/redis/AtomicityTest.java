@@ -123,6 +123,27 @@ class AtomicityTest {
   }
 
   @Test
+  void everyEntryOfRacingPutAllsIsCreatedOnce() throws Exception {
+    Cache<String, String> cache = cacheHere("batched");
+    List<String> created = starting(race("putAll", "batched", 160), "CREATED ");
+    assertThat(created).as("each key created once, in one JVM").hasSize(160).doesNotHaveDuplicates();
+    for (int i = 0; i < 160; i++) {
+      assertThat(cache.get("p" + i)).as("p" + i).isNotNull();
+    }
+  }
+
+  @Test
+  void everyEntryOfRacingRemoveAllsIsRemovedOnce() throws Exception {
+    Cache<String, String> cache = cacheHere("unbatched");
+    for (int i = 0; i < 200; i++) {
+      cache.put("r" + i, "value" + i);
+    }
+    List<String> removed = starting(race("removeAll", "unbatched", 200), "REMOVED ");
+    assertThat(removed).as("each key removed once, in one JVM").hasSize(200).doesNotHaveDuplicates();
+    assertThat(cache.iterator().hasNext()).isFalse();
+  }
+
+  @Test
   void everyEntryIsTakenByOneGetAndRemove() throws Exception {
     Cache<String, String> cache = cacheHere("taken");
     for (int i = 0; i < 200; i++) {

@@ -87,11 +87,7 @@ class ClusterTierTest {
   }
 
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waited 10 s for " + what).isLessThan(until);
-      Thread.sleep(5);
-    }
+    Waiting.until(what, condition, 10);
   }
 
   @Test

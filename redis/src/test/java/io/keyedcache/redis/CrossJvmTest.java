@@ -49,13 +49,7 @@ class CrossJvmTest {
 
   private static void await(String what, java.util.function.BooleanSupplier condition, long seconds)
       throws InterruptedException {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > until) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(10);
-    }
+    Waiting.until(what, condition, seconds);
   }
 
   private void go(String namespace) {

@@ -61,11 +61,7 @@ class NearCacheTest {
   }
 
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waited 10 s for " + what).isLessThan(until);
-      Thread.sleep(5);
-    }
+    Waiting.until(what, condition, 10);
   }
 
   private static void armed(Cache<?, ?> cache) throws InterruptedException {

@@ -216,6 +216,58 @@ class RoundTripTest {
     assertThat(cache.get("k")).isEqualTo("2");
   }
 
+  private static java.util.Map<String, String> numbered(int count, String prefix) {
+    java.util.Map<String, String> entries = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < count; i++) {
+      entries.put("k" + i, prefix + i);
+    }
+    return entries;
+  }
+
+  @Test
+  void bulkOperationsOfAListenedCacheAreOneRoundTripEach() {
+    EVENTS.clear();
+    MutableConfiguration<String, String> config = createdWithStatistics();
+    config.addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<String, String>(
+        FactoryBuilder.factoryOf(new Recorder()), null, true, true));
+    Cache<String, String> cache = manager("bulk").createCache("b", config);
+    cache.put("k0", "old");
+    once(() -> cache.putAll(numbered(64, "v")));
+    java.util.Map<String, String> read = once(() -> cache.getAll(new java.util.LinkedHashSet<>(
+        numbered(70, "").keySet())));
+    assertThat(read).isEqualTo(numbered(64, "v"));
+    once(() -> cache.removeAll(java.util.Set.of("k1", "k2", "k3", "absent")));
+    assertThat(EVENTS).hasSize(1 + 64 + 3).contains("CREATED k0 null->old", "UPDATED k0 old->v0", "CREATED k63 null->v63",
+        "REMOVED k2 v2->v2");
+    CacheStatisticsMXBean statistics = cache.unwrap(io.keyedcache.provider.KeyedJCache.class).statistics();
+    assertThat(statistics.getCachePuts()).isEqualTo(65);
+    assertThat(statistics.getCacheHits()).isEqualTo(64);
+    assertThat(statistics.getCacheMisses()).isEqualTo(6);
+    assertThat(statistics.getCacheRemovals()).isEqualTo(3);
+    assertThat(cache.containsKey("k2")).isFalse();
+    assertThat(cache.get("k4")).isEqualTo("v4");
+  }
+
+  @Test
+  void bulkOperationsOfAPlainCacheAreOneRoundTripEach() {
+    Cache<String, String> cache = manager("plain").createCache("p", new MutableConfiguration<String, String>()
+        .setTypes(String.class, String.class));
+    assertThat(monitor.during("}:", () -> cache.putAll(numbered(64, "v")))).containsExactly("mset");
+    assertThat(once(() -> cache.getAll(numbered(64, "").keySet()))).isEqualTo(numbered(64, "v"));
+    once(() -> cache.removeAll(numbered(64, "").keySet()));
+    assertThat(cache.getAll(numbered(64, "").keySet())).isEmpty();
+  }
+
+  @Test
+  void aTouchedGetAllIsOneRoundTrip() {
+    Cache<String, String> cache = manager("touchedall").createCache("t", new MutableConfiguration<String, String>()
+        .setTypes(String.class, String.class)
+        .setExpiryPolicyFactory(TouchedExpiryPolicy.factoryOf(Duration.ONE_HOUR)).setStatisticsEnabled(true));
+    cache.putAll(numbered(10, "v"));
+    assertThat(once(() -> cache.getAll(new java.util.HashSet<>(numbered(12, "").keySet()))))
+        .isEqualTo(numbered(10, "v"));
+  }
+
   @Test
   void aValueOfAnApplicationClassIsComparedInJava() {
     Properties properties = new Properties();

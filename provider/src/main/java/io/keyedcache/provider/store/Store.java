@@ -1,7 +1,9 @@
 package io.keyedcache.provider.store;
 
 import io.keyedcache.CacheKey;
+import java.util.Collection;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,6 +37,21 @@ public interface Store<K, V> {
    */
   V read(K key);
 
+  /**
+   * {@link #read} of each key, as one batch where the store can: the values present, by the given key objects, in the
+   * order of {@code keys}. The default reads them one by one.
+   */
+  default Map<K, V> readAll(Collection<? extends K> keys) {
+    Map<K, V> found = new LinkedHashMap<>();
+    for (K key : keys) {
+      V value = read(key);
+      if (value != null) {
+        found.put(key, value);
+      }
+    }
+    return found;
+  }
+
   /** Whether {@code key} has a value now; not an access. */
   boolean contains(K key);
 
@@ -55,6 +72,24 @@ public interface Store<K, V> {
    * @throws RuntimeException what {@code decide} or {@code commit} threw; the entry is then unchanged
    */
   <S extends Step<V>> S apply(K key, S step);
+
+  /**
+   * {@link #apply} of each step to its key ({@code keys.get(i)} takes {@code steps.get(i)}; the keys are distinct),
+   * as few batches as the store can make of them: each step is atomic on its own entry and committed once, but the
+   * batch is not atomic as a whole. The default applies them one by one, stopping at the first that throws.
+   *
+   * @throws RuntimeException what a step's {@code decide} or {@code commit} threw
+   */
+  default <S extends Step<V>> void applyAll(List<K> keys, List<S> steps) {
+    for (int i = 0; i < keys.size(); i++) {
+      apply(keys.get(i), steps.get(i));
+    }
+  }
+
+  /** {@link #put} of each entry of {@code entries}, as one batch where the store can. */
+  default void putAll(Map<K, V> entries) {
+    entries.forEach(this::put);
+  }
 
   /**
    * Gives a present entry a new lifetime (the access lifetime of an iteration); nothing if absent or

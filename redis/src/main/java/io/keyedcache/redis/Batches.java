@@ -1,0 +1,188 @@
+package io.keyedcache.redis;
+
+import io.keyedcache.provider.store.Plan;
+import io.keyedcache.provider.store.Step;
+import io.lettuce.core.cluster.SlotHash;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+
+/**
+ * The bulk writes of one cache: {@code putAll}, {@code removeAll(keys)} and {@code getAll} under an access-based expiry,
+ * as one run of {@code write.lua} per hash tag and per {@value #CHUNK} entries (one server: one; a cluster: one per
+ * slot the keys fall in, all sent before any reply is awaited), each entry with its own JCache semantics. Steps
+ * that need Java inside them (a writer, a custom expiry policy, a fenced write) go one by one, under their leases.
+ */
+final class Batches<K, V> {
+  /** The most entries one script takes, so that it does not hold the server up for long. */
+  static final int CHUNK = 256;
+
+  private final CacheLink<K, V> link;
+  private final Writes<K, V> writes;
+
+  Batches(CacheLink<K, V> link, Writes<K, V> writes) {
+    this.link = link;
+    this.writes = writes;
+  }
+
+  /**
+   * Applies each planned step of {@code steps} in batches; returns the indexes of those it could not (no plan, a plan
+   * unlike the first, an entry it cannot read), which the caller applies one by one.
+   */
+  <S extends Step<V>> List<Integer> applyAll(List<K> keys, List<S> steps) {
+    List<Integer> rest = new ArrayList<>();
+    List<Integer> batched = new ArrayList<>();
+    Plan<V> first = null;
+    for (int i = 0; i < keys.size(); i++) {
+      Plan<V> plan = steps.get(i).plan();
+      if (plan == null || plan.expected() != null || Steps.fenced(keys.get(i))) {
+        rest.add(i);
+      } else if (first == null || alike(first, plan)) {
+        first = first == null ? plan : first;
+        batched.add(i);
+      } else {
+        rest.add(i);
+      }
+    }
+    if (batched.size() < 2) {
+      rest.addAll(batched);
+      rest.sort(null);
+      return rest;
+    }
+    Plan<V> plan = first;
+    byte[] mode = Writes.mode(plan.kind());
+    List<byte[]> envelopes = new ArrayList<>(batched.size());
+    List<K> batchKeys = new ArrayList<>(batched.size());
+    for (int i : batched) {
+      Plan<V> own = steps.get(i).plan();
+      envelopes.add(own.value() == null ? CacheLink.EMPTY : link.envelope.encode(keys.get(i), own.value(), 0));
+      batchKeys.add(keys.get(i));
+    }
+    run(batchKeys, envelopes, mode, plan.creation(), plan.update(), plan.access(), (at, outcome) -> {
+      int i = batched.get(at);
+      if (!writes.settle(keys.get(i), steps.get(i), outcome.now(), outcome.outcome())) {
+        rest.add(i);
+      }
+    });
+    rest.sort(null);
+    return rest;
+  }
+
+  private static boolean alike(Plan<?> a, Plan<?> b) {
+    return a.kind() == b.kind() && a.creation() == b.creation() && a.update() == b.update()
+        && a.access() == b.access();
+  }
+
+  /** Plain puts, each with the lifetime of a new entry: one {@code MSET} when no key needs more. */
+  void putAll(Map<K, V> entries) {
+    long lifetime = link.expiring ? link.owner.lifetimeAtCreation() : Step.ETERNAL;
+    List<K> keys = new ArrayList<>(entries.keySet());
+    boolean grouped = keys.stream().anyMatch(key -> link.member(key).length > 0);
+    try {
+      if (!grouped && lifetime == Step.ETERNAL) {
+        Map<byte[], byte[]> named = new LinkedHashMap<>();
+        entries.forEach((key, value) -> named.put(link.names.value(key),
+            link.envelope.encode(key, value, Envelope.NO_DEADLINE)));
+        link.connection.call(() -> link.commands.mset(named));
+      } else {
+        List<byte[]> envelopes = new ArrayList<>(keys.size());
+        for (K key : keys) {
+          envelopes.add(link.envelope.encode(key, entries.get(key), 0));
+        }
+        run(keys, envelopes, Writes.mode(Plan.Kind.PUT), lifetime, lifetime, Step.UNCHANGED, (at, outcome) -> { });
+      }
+      link.connection.replicatedEverywhere();
+    } finally {
+      keys.forEach(link::invalidateNear);
+    }
+  }
+
+  /** Reads that give each live entry the access lifetime {@code lifetime}; the outcome of each, by index. */
+  void readAccessedAll(List<K> keys, long lifetime, BiConsumer<Integer, Stamped> each) {
+    List<byte[]> none = new ArrayList<>(keys.size());
+    keys.forEach(key -> none.add(CacheLink.EMPTY));
+    run(keys, none, Writes.accessMode(), Step.ETERNAL, Step.UNCHANGED, lifetime, each);
+  }
+
+  /** An outcome of write.lua and the time its deadlines were counted from. */
+  record Stamped(long now, Writes.Outcome outcome) {}
+
+  /**
+   * Runs write.lua on {@code keys} in chunks of one hash tag each, under the local locks of every key's stripe (so
+   * that this JVM's events of a key keep the server's order), and hands each entry's outcome to {@code each}.
+   */
+  private void run(List<K> keys, List<byte[]> envelopes, byte[] mode, long creation, long update, long access,
+      BiConsumer<Integer, Stamped> each) {
+    Map<Integer, List<Integer>> byTag = new LinkedHashMap<>();
+    for (int i = 0; i < keys.size(); i++) {
+      int tag = link.names.sharded() ? SlotHash.getSlot(link.names.value(keys.get(i))) : 0;
+      byTag.computeIfAbsent(tag, t -> new ArrayList<>()).add(i);
+    }
+    List<List<Integer>> chunks = new ArrayList<>();
+    for (List<Integer> tagged : byTag.values()) {
+      for (int from = 0; from < tagged.size(); from += CHUNK) {
+        chunks.add(tagged.subList(from, Math.min(tagged.size(), from + CHUNK)));
+      }
+    }
+    TreeSet<Integer> stripes = new TreeSet<>();
+    keys.forEach(key -> stripes.add(link.stripe(key)));
+    List<ReentrantLock> held = new ArrayList<>(stripes.size());
+    try {
+      for (int stripe : stripes) {
+        ReentrantLock lock = link.lockOfStripe(stripe);
+        lock.lock();
+        held.add(lock);
+      }
+      long now = link.now();
+      byte[][] lifetimes = Writes.lifetimes(now, creation, update, access);
+      byte[] at = Writes.ascii(Long.toString(now));
+      List<byte[][]> allKeys = new ArrayList<>(chunks.size());
+      List<byte[][]> allArgs = new ArrayList<>(chunks.size());
+      for (List<Integer> chunk : chunks) {
+        byte[][] names = new byte[chunk.size() * 3][];
+        byte[][] args = new byte[9 + chunk.size() * 2][];
+        args[0] = mode;
+        args[1] = at;
+        System.arraycopy(lifetimes, 0, args, 2, 6);
+        args[8] = CacheLink.EMPTY;
+        for (int j = 0; j < chunk.size(); j++) {
+          K key = keys.get(chunk.get(j));
+          byte[][] three = link.keys(key);
+          System.arraycopy(three, 0, names, 3 * j, 3);
+          args[9 + 2 * j] = envelopes.get(chunk.get(j));
+          args[10 + 2 * j] = link.member(key);
+        }
+        allKeys.add(names);
+        allArgs.add(args);
+      }
+      List<List<Object>> replies = link.connection.runAll(Script.WRITE, allKeys, allArgs);
+      for (int c = 0; c < chunks.size(); c++) {
+        List<Object> reply = replies.get(c);
+        if (CacheLink.status(reply) == -1) {
+          // a step of some JVM holds one of the chunk's keys: this chunk waits for it (for at most lease-timeout)
+          byte[][] names = allKeys.get(c);
+          byte[][] args = allArgs.get(c);
+          K waited = keys.get(chunks.get(c).get(((Number) reply.get(1)).intValue() - 1));
+          reply = link.waitingForLease(waited, () -> Script.WRITE.run(link.commands, names, args));
+        }
+        List<Integer> chunk = chunks.get(c);
+        for (int j = 0; j < chunk.size(); j++) {
+          Writes.Outcome outcome = new Writes.Outcome(((Number) reply.get(3 * j)).intValue(),
+              (byte[]) reply.get(3 * j + 1), ((Number) reply.get(3 * j + 2)).intValue() == 1);
+          each.accept(chunk.get(j), new Stamped(now, outcome));
+          if (outcome.wrote()) {
+            link.invalidateNear(keys.get(chunk.get(j)));
+          }
+        }
+      }
+    } finally {
+      for (int i = held.size() - 1; i >= 0; i--) {
+        held.get(i).unlock();
+      }
+    }
+  }
+}
