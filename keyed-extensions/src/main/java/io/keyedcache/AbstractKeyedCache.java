@@ -146,9 +146,16 @@ public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
   @Override
   public final List<CacheKey> deleteGroup(CacheKey key) {
     fenceGroup(requireNonNull(key, "key must not be null"));
-    List<CacheKey> group = group(key);
-    List<CacheKey> removed = new ArrayList<>(group.size());
-    for (CacheKey member : group) {
+    return removeEach(group(key));
+  }
+
+  /**
+   * Removes each of {@code keys} as {@link #remove} does (each removal with its event and writer call); returns those
+   * that had a value, in order. The default removes them one by one; a store may send them in batches.
+   */
+  protected List<CacheKey> removeEach(List<CacheKey> keys) {
+    List<CacheKey> removed = new ArrayList<>(keys.size());
+    for (CacheKey member : keys) {
       if (remove(member)) {
         removed.add(member);
       }

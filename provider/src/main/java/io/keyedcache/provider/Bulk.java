@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import javax.cache.Cache;
 import javax.cache.integration.CacheWriterException;
@@ -89,6 +90,27 @@ final class Bulk {
         change.dispatch();
       }
     }
+  }
+
+  /** {@code remove(key)} of each key, with its writer call, event and statistics; the keys that had a value. */
+  static <K, V> List<K> removeEach(KeyedJCache<K, V> cache, Store<K, V> store, List<K> keys) {
+    boolean stats = cache.statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0L;
+    List<Removal<K, V>> removals = new ArrayList<>(keys.size());
+    for (K key : keys) {
+      removals.add(new Removal<>(cache, Objects.requireNonNull(key, "keys must not contain null"), true));
+    }
+    applyAll(store, keys, removals);
+    List<K> removed = new ArrayList<>(keys.size());
+    for (Removal<K, V> removal : removals) {
+      if (removal.removed() != null) {
+        removed.add(removal.key);
+      }
+    }
+    if (stats && !removed.isEmpty()) {
+      cache.statistics.recordRemovalsSince(removed.size(), start);
+    }
+    return removed;
   }
 
   static <K, V> void removeAll(KeyedJCache<K, V> cache, Store<K, V> store, Set<K> keys) {

@@ -324,6 +324,15 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
     return removed;
   }
 
+  /**
+   * {@link #remove(Object)} of each key (its writer call, event and statistics), in as few batches as the store makes
+   * of them; returns the keys that had a value, in order.
+   */
+  List<K> removeEach(List<K> keys) {
+    requireOpen();
+    return Bulk.removeEach(this, store, keys);
+  }
+
   @Override
   public boolean remove(K key, V oldValue) {
     requireOpen();

@@ -45,6 +45,11 @@ final class NativeKeyedCache<V> extends AbstractKeyedCache<V> {
   }
 
   @Override
+  protected List<CacheKey> removeEach(List<CacheKey> keys) {
+    return cache.removeEach(keys);
+  }
+
+  @Override
   protected List<CacheKey> group(CacheKey key) {
     return cache.group(key);
   }

@@ -77,24 +77,16 @@ final class Batches<K, V> {
         && a.access() == b.access();
   }
 
-  /** Plain puts, each with the lifetime of a new entry: one {@code MSET} when no key needs more. */
+  /** Plain puts, each with the lifetime of a new entry. */
   void putAll(Map<K, V> entries) {
     long lifetime = link.expiring ? link.owner.lifetimeAtCreation() : Step.ETERNAL;
     List<K> keys = new ArrayList<>(entries.keySet());
-    boolean grouped = keys.stream().anyMatch(key -> link.member(key).length > 0);
     try {
-      if (!grouped && lifetime == Step.ETERNAL) {
-        Map<byte[], byte[]> named = new LinkedHashMap<>();
-        entries.forEach((key, value) -> named.put(link.names.value(key),
-            link.envelope.encode(key, value, Envelope.NO_DEADLINE)));
-        link.connection.call(() -> link.commands.mset(named));
-      } else {
-        List<byte[]> envelopes = new ArrayList<>(keys.size());
-        for (K key : keys) {
-          envelopes.add(link.envelope.encode(key, entries.get(key), 0));
-        }
-        run(keys, envelopes, Writes.mode(Plan.Kind.PUT), lifetime, lifetime, Step.UNCHANGED, (at, outcome) -> { });
+      List<byte[]> envelopes = new ArrayList<>(keys.size());
+      for (K key : keys) {
+        envelopes.add(link.envelope.encode(key, entries.get(key), 0));
       }
+      run(keys, envelopes, Writes.mode(Plan.Kind.PUT), lifetime, lifetime, Step.UNCHANGED, (at, outcome) -> { });
       link.connection.replicatedEverywhere();
     } finally {
       keys.forEach(link::invalidateNear);
@@ -143,18 +135,18 @@ final class Batches<K, V> {
       List<byte[][]> allKeys = new ArrayList<>(chunks.size());
       List<byte[][]> allArgs = new ArrayList<>(chunks.size());
       for (List<Integer> chunk : chunks) {
-        byte[][] names = new byte[chunk.size() * 3][];
-        byte[][] args = new byte[9 + chunk.size() * 2][];
+        byte[][] names = new byte[chunk.size() * 4][];
+        byte[][] args = new byte[10 + chunk.size() * 2][];
         args[0] = mode;
         args[1] = at;
         System.arraycopy(lifetimes, 0, args, 2, 6);
         args[8] = CacheLink.EMPTY;
+        args[9] = CacheLink.GRACE;
         for (int j = 0; j < chunk.size(); j++) {
           K key = keys.get(chunk.get(j));
-          byte[][] three = link.keys(key);
-          System.arraycopy(three, 0, names, 3 * j, 3);
-          args[9 + 2 * j] = envelopes.get(chunk.get(j));
-          args[10 + 2 * j] = link.member(key);
+          System.arraycopy(link.keys(key), 0, names, 4 * j, 4);
+          args[10 + 2 * j] = envelopes.get(chunk.get(j));
+          args[11 + 2 * j] = link.member(key);
         }
         allKeys.add(names);
         allArgs.add(args);

@@ -34,6 +34,9 @@ final class CacheLink<K, V> {
   /** Recent reads of this JVM, evicted by the server's invalidations; null when the manager keeps none. */
   final NearCache<K, V> near;
   private final ReentrantLock[] locks = new ReentrantLock[64];
+  /** On a cluster, the shards this JVM knows to be in the cache's set of shards, a bit each. */
+  private final java.util.concurrent.atomic.AtomicLongArray registered =
+      new java.util.concurrent.atomic.AtomicLongArray(Names.SHARDS / 64);
   /** The configuration's ticker, for tests that move time by hand; else the wall clock, which every JVM shares. */
   private final com.github.benmanes.caffeine.cache.Ticker ticker;
   private final long tickerOrigin;
@@ -78,11 +81,31 @@ final class CacheLink<K, V> {
     return ticker == null ? System.currentTimeMillis() : wallOrigin + (ticker.read() - tickerOrigin) / 1_000_000;
   }
 
-  /** The value, lease and index names of {@code key}: the keys of every script on one entry. */
+  /**
+   * The value, lease, index and registry names of {@code key}: the keys of every script that writes one entry. On a
+   * cluster the key's shard is first added to the cache's set of shards, once per JVM, before any write there.
+   */
   byte[][] keys(Object key) {
     byte[] value = names.value(key);
-    return new byte[][] {value, names.leaseOf(value), names.index(key)};
+    if (names.sharded()) {
+      registered(names.shardOf(key));
+    }
+    return new byte[][] {value, names.leaseOf(value), names.index(key), names.registry(key)};
   }
+
+  private void registered(int shard) {
+    long bit = 1L << (shard & 63);
+    if ((registered.get(shard >>> 6) & bit) != 0) {
+      return;
+    }
+    byte[] set = names.shards();
+    byte[] member = Long.toString(shard).getBytes(StandardCharsets.US_ASCII);
+    connection.call(() -> commands.sadd(set, member)); // before any write there: two threads may both send it
+    registered.getAndUpdate(shard >>> 6, word -> word | bit);
+  }
+
+  /** The grace as write.lua and commit.lua take it. */
+  static final byte[] GRACE = Long.toString(GRACE_MILLIS).getBytes(StandardCharsets.US_ASCII);
 
   /** The member of {@code key} in its index, or empty when it is in none. */
   byte[] member(Object key) {

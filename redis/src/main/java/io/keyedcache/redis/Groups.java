@@ -24,16 +24,16 @@ final class Groups<K, V> {
   }
 
   /**
-   * The keys of {@code key}'s group listed now whose entries {@code live} finds; a member whose entry is gone (it
-   * expired on the server) leaves the index.
+   * The keys of {@code key}'s group listed now whose entries {@code live} finds (it answers for a batch of members at
+   * once); a member whose entry is gone (it expired on the server) leaves the index.
    */
-  List<CacheKey> group(CacheKey key, Function<CacheKey, Boolean> live) {
+  List<CacheKey> group(CacheKey key, Function<List<CacheKey>, boolean[]> live) {
     String text = key.toString();
     byte[][] indexes = link.names.indexes(key);
     // the key itself, and its children: every child's text is the parent's followed by "::", so they are the range
     // [text:: , text:;); on a cluster the reads of the group's shards are all sent before the first reply is awaited
     Range<byte[]> itself = Range.create(Names.bytes(text), Names.bytes(text));
-    Range<byte[]> children = Range.from(Range.Boundary.including(Names.bytes(text + "::")),
+    Range<byte[]> below = Range.from(Range.Boundary.including(Names.bytes(text + "::")),
         Range.Boundary.excluding(Names.bytes(text + ":;")));
     List<RedisFuture<List<byte[]>>> sent = new ArrayList<>(indexes.length * 2);
     if (indexes.length == 1) {
@@ -41,27 +41,40 @@ final class Groups<K, V> {
     } else {
       for (byte[] index : indexes) {
         sent.add(link.connection.call(() -> link.connection.async().zrangebylex(index, itself)));
-        sent.add(link.connection.call(() -> link.connection.async().zrangebylex(index, children)));
+        sent.add(link.connection.call(() -> link.connection.async().zrangebylex(index, below)));
       }
     }
-    List<CacheKey> group = new ArrayList<>();
+    List<byte[]> found = new ArrayList<>();
+    List<byte[]> foundIn = new ArrayList<>();
     for (int i = 0; i < indexes.length; i++) {
       byte[] index = indexes[i];
       List<byte[]> members = new ArrayList<>();
       if (sent == null) {
         members.addAll(link.connection.call(() -> link.commands.zrangebylex(index, itself)));
-        members.addAll(link.connection.call(() -> link.commands.zrangebylex(index, children)));
+        members.addAll(link.connection.call(() -> link.commands.zrangebylex(index, below)));
       } else {
-        members.addAll(link.connection.await(sent.get(2 * i)));
-        members.addAll(link.connection.await(sent.get(2 * i + 1)));
+        members.addAll(link.connection.await(sent.get(2 * i), () -> link.commands.zrangebylex(index, itself)));
+        members.addAll(link.connection.await(sent.get(2 * i + 1), () -> link.commands.zrangebylex(index, below)));
       }
       for (byte[] member : members) {
-        CacheKey child = CacheKey.parse(new String(member, StandardCharsets.UTF_8));
-        if (live.apply(child)) {
-          group.add(child);
-        } else {
-          link.connection.call(() -> link.commands.zrem(index, member));
-        }
+        found.add(member);
+        foundIn.add(index);
+      }
+    }
+    List<CacheKey> members = new ArrayList<>(found.size());
+    for (byte[] member : found) {
+      members.add(CacheKey.parse(new String(member, StandardCharsets.UTF_8)));
+    }
+    // every member's entry read in one batch (on a cluster, Lettuce's MGET sends one per slot at once)
+    boolean[] alive = members.isEmpty() ? new boolean[0] : live.apply(members);
+    List<CacheKey> group = new ArrayList<>();
+    for (int j = 0; j < members.size(); j++) {
+      if (alive[j]) {
+        group.add(members.get(j));
+      } else {
+        byte[] index = foundIn.get(j);
+        byte[] member = found.get(j);
+        link.connection.call(() -> link.commands.zrem(index, member));
       }
     }
     return group;

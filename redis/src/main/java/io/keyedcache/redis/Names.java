@@ -19,6 +19,7 @@ import java.util.List;
  * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:v:&lt;key&gt;   the entry (an {@link Envelope})
  * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:l:&lt;key&gt;   the lease of a step on it
  * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:i         the sorted index of the cache's CacheKey keys
+ * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:e         the registry of the cache's value names, scored by when Redis drops each
  * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:f:&lt;key&gt;   the flight lease of a cached function's computation
  * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:g:&lt;group&gt; the generation of a group, incremented by its deletion
  * </pre>
@@ -28,7 +29,9 @@ import java.util.List;
  * of one cache matches no other's), with an index and generations of its own. A key that is no {@link CacheKey}
  * has the shard of its name's hash; a {@link CacheKey} has one of the {@value #GROUP_SHARDS} consecutive shards of its
  * top-level group (its first part), by its own hash: a group is spread over a few slots, so that one group is not
- * bound to one master, and its deletion visits those few shards, never a scan.
+ * bound to one master, and its deletion visits those few shards, never a scan. The set {@code
+ * <ns>:{<ns>:<cache>}:s} lists the shards that have ever had an entry (each JVM adds a shard before its first write
+ * there), so that iteration and clear visit those shards' registries, never the keyspace.
  *
  * <p>A key is named injectively: a {@link CacheKey} by its text ({@code k} first), a string, int or long by its own
  * ({@code s}, {@code i}, {@code l}), any other key by its Java serialization in Base64 ({@code j}).
@@ -45,6 +48,7 @@ final class Names {
   /** {@code <ns>:{<tag>}:} on one server; {@code <ns>:{<tag>:} on a cluster, the shard and '}:' to follow. */
   private final String prefix;
   private final byte[] index;
+  private final byte[] registry;
   /** {@code <prefix>v:}, the start of every value name on one server: names are made on every operation. */
   private final byte[] valuePrefix;
   /** On a cluster, each shard's {@code <prefix><shard>}:v:}, made when first needed. */
@@ -62,6 +66,7 @@ final class Names {
     this.tag = namespace + ":" + (sharded ? escaped.replace(":", "%3A") : escaped);
     this.prefix = sharded ? namespace + ":{" + tag + ":" : namespace + ":{" + tag + "}:";
     this.index = bytes(prefix + "i");
+    this.registry = bytes(prefix + "e");
     this.valuePrefix = bytes(prefix + "v:");
     this.valuePrefixes = sharded ? new java.util.concurrent.atomic.AtomicReferenceArray<>(SHARDS) : null;
   }
@@ -108,6 +113,31 @@ final class Names {
     return sharded ? bytes(shardPrefix(shard(key)) + "i") : index;
   }
 
+  /** The registry of the value names of {@code key}'s shard (one server: of the cache). */
+  byte[] registry(Object key) {
+    return sharded ? registryOfShard(shard(key)) : registry;
+  }
+
+  /** The registry of the value names in {@code shard} (one server: 0, the cache's). */
+  byte[] registryOfShard(int shard) {
+    return sharded ? bytes(shardPrefix(shard) + "e") : registry;
+  }
+
+  /** The index of the CacheKey keys in {@code shard} (one server: 0, the cache's). */
+  byte[] indexOfShard(int shard) {
+    return sharded ? bytes(shardPrefix(shard) + "i") : index;
+  }
+
+  /** The shard of {@code key}: 0 on one server. */
+  int shardOf(Object key) {
+    return shard(key);
+  }
+
+  /** On a cluster, the set of the shards that have had an entry: a hash tag of its own, the cache's without a shard. */
+  byte[] shards() {
+    return bytes(namespace + ":{" + tag + "}:s");
+  }
+
   /** The indexes that may list members of {@code group}: one per shard of its top-level group. */
   byte[][] indexes(CacheKey group) {
     return inGroupShards(group, "i");
@@ -148,28 +178,6 @@ final class Names {
       generations[i - 1] = bytes(start + CacheKey.of(parts.subList(0, i).toArray()));
     }
     return generations;
-  }
-
-  /** A SCAN pattern that matches the value names of this cache, in every shard, and nothing else. */
-  String valuePattern() {
-    return sharded ? escapeGlob(prefix) + "*}:v:*" : escapeGlob(prefix + "v:") + "*";
-  }
-
-  /** A SCAN pattern that matches the indexes of this cache's shards, and nothing else. */
-  String indexPattern() {
-    return sharded ? escapeGlob(prefix) + "*}:i" : escapeGlob(prefix + "i");
-  }
-
-  /** Whether a name the {@link #valuePattern()} matched is a value's (a '*' can match a lease of a key with "}:v:"). */
-  boolean isValue(byte[] name) {
-    int close = close(name);
-    return close + 3 < name.length && name[close + 1] == ':' && name[close + 2] == 'v' && name[close + 3] == ':';
-  }
-
-  /** Whether a name the {@link #indexPattern()} matched is an index's. */
-  boolean isIndex(byte[] name) {
-    int close = close(name);
-    return close + 3 == name.length && name[close + 1] == ':' && name[close + 2] == 'i';
   }
 
   /** Where the hash tag of a name of this cache ends. */
@@ -225,17 +233,6 @@ final class Names {
     h *= 0xc2b2ae35;
     h ^= h >>> 16;
     return h;
-  }
-
-  private static String escapeGlob(String text) {
-    StringBuilder escaped = new StringBuilder(text.length() + 8);
-    for (char c : text.toCharArray()) {
-      if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
-        escaped.append('\\');
-      }
-      escaped.append(c);
-    }
-    return escaped.toString();
   }
 
   static String name(Object key) {

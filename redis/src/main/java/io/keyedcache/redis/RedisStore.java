@@ -285,9 +285,9 @@ final class RedisStore<K, V> implements Store<K, V> {
       return;
     }
     try {
-      link.connection.call(() -> Script.TOUCH.run(link.commands, new byte[][] {link.names.value(key)},
-          Envelope.digits(deadline), CacheLink.px(now, deadline),
-          java.util.Arrays.copyOfRange(stored, 3, Envelope.HEADER)));
+      link.connection.call(() -> Script.TOUCH.run(link.commands, new byte[][] {link.names.value(key),
+          link.names.registry(key)}, Envelope.digits(deadline), CacheLink.px(now, deadline),
+          java.util.Arrays.copyOfRange(stored, 3, Envelope.HEADER), CacheLink.GRACE));
     } finally {
       link.invalidateNear(key);
     }
@@ -412,12 +412,22 @@ final class RedisStore<K, V> implements Store<K, V> {
     if (!link.indexed) {
       throw new UnsupportedOperationException("This store keeps no index of CacheKey keys");
     }
-    return groups.group(key, child -> fetch(keyOf(child)) != null);
+    return groups.group(key, this::liveAll);
   }
 
+  /** Whether each key has a live entry, read in one batch; one past its deadline is removed and reported. */
   @SuppressWarnings("unchecked")
-  private K keyOf(CacheKey key) {
-    return (K) key;
+  private boolean[] liveAll(List<CacheKey> keys) {
+    byte[][] names = new byte[keys.size()][];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = link.names.value(keys.get(i));
+    }
+    List<KeyValue<byte[], byte[]>> stored = link.connection.call(() -> link.commands.mget(names));
+    boolean[] live = new boolean[names.length];
+    for (int i = 0; i < names.length; i++) {
+      live[i] = live((K) keys.get(i), stored.get(i).hasValue() ? stored.get(i).getValue() : null) != null;
+    }
+    return live;
   }
 
   @Override

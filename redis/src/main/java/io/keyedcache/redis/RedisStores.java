@@ -254,29 +254,34 @@ final class RedisStores implements StoreFactory {
     return replies;
   }
 
-  /** The reply of a command sent without waiting, within the connection's timeout; failures as {@link #call}'s. */
-  <T> T await(io.lettuce.core.RedisFuture<T> sent) {
-    return await(sent, null);
-  }
-
-  /** {@link #await(io.lettuce.core.RedisFuture)}; {@code again} runs a script the server had lost, when given. */
-  private <T> T await(io.lettuce.core.RedisFuture<T> sent, Supplier<T> again) {
-    return call(() -> {
-      try {
-        return sent.get(connection.getTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.ExecutionException e) {
-        if (again != null && e.getCause() instanceof io.lettuce.core.RedisNoScriptException) {
-          return again.get();
-        }
-        throw e.getCause() instanceof RedisException ? (RedisException) e.getCause()
-            : new RedisException(e.getCause());
-      } catch (java.util.concurrent.TimeoutException e) {
-        throw new io.lettuce.core.RedisCommandTimeoutException("No reply within " + connection.getTimeout());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RedisException("Interrupted while waiting for a reply", e);
+  /**
+   * The reply of a command sent without waiting, within the connection's timeout; failures as {@link #call}'s.
+   * {@code again} runs the same command and waits for it, for a command that was not sent (a cluster node not yet
+   * connected: {@link #call} tries it again for a moment) or a script the server had lost.
+   */
+  <T> T await(io.lettuce.core.RedisFuture<T> sent, Supplier<T> again) {
+    T reply;
+    try {
+      reply = sent.get(connection.getTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof io.lettuce.core.RedisNoScriptException
+          || cause instanceof RedisException && REJECTED.equals(cause.getMessage())) {
+        return call(again);
       }
-    });
+      RedisException failure = cause instanceof RedisException ? (RedisException) cause : new RedisException(cause);
+      return call(() -> {
+        throw failure;
+      });
+    } catch (java.util.concurrent.TimeoutException e) {
+      return call(() -> {
+        throw new io.lettuce.core.RedisCommandTimeoutException("No reply within " + connection.getTimeout());
+      });
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CacheException("Interrupted while waiting for a reply from Redis at " + server, e);
+    }
+    return reply;
   }
 
   /** Runs a command; a failure of the server or the network becomes a {@link CacheException} naming it. */

@@ -1,25 +1,31 @@
 package io.keyedcache.redis;
 
-import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScoredValueScanCursor;
+import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.function.Consumer;
-import java.util.function.Predicate;
+import java.util.TreeSet;
+import java.util.function.BiConsumer;
 
 /**
  * What one cache's store reads of all its entries: iteration, the size estimate, clear, and the removal of entries
- * this JVM cannot decode. Each SCANs the names of the cache's values (on every master of a cluster) and reads them in
- * batches ({@code MGET}).
+ * this JVM cannot decode. Each reads the cache's registry of value names (one per shard on a cluster, for the shards
+ * the cache's set of shards lists) and the entries in batches ({@code MGET}): its cost grows with the cache, never
+ * with the rest of the server's keyspace.
  */
 final class Scans<K, V> {
   private static final System.Logger LOG = System.getLogger(Scans.class.getName());
+  /** How many names one read of a registry, or one run of clear.lua, takes. */
+  private static final int BATCH = 500;
 
   private final CacheLink<K, V> link;
 
@@ -27,29 +33,86 @@ final class Scans<K, V> {
     this.link = link;
   }
 
+  /** The shards that may hold entries: one server's one, or those the cache's set of shards lists. */
+  private List<Integer> shards() {
+    if (!link.names.sharded()) {
+      return List.of(0);
+    }
+    TreeSet<Integer> shards = new TreeSet<>();
+    for (byte[] member : link.connection.call(() -> link.commands.smembers(link.names.shards()))) {
+      shards.add(Integer.parseInt(new String(member, StandardCharsets.US_ASCII)));
+    }
+    return new ArrayList<>(shards);
+  }
+
+  /** Hands each batch of the names a shard's registry lists (and the shard) to {@code batch}, shard by shard. */
+  private void names(BiConsumer<Integer, byte[][]> batch) {
+    Walk walk = new Walk(shards());
+    for (byte[][] names = walk.next(); names != null; names = walk.next()) {
+      batch.accept(walk.shard(), names);
+    }
+  }
+
+  /** The names the registries of some shards list, a batch at a time (ZSCAN: weakly consistent, never an error). */
+  private final class Walk {
+    private final List<Integer> shards;
+    private int at;
+    private ScanCursor cursor = ScanCursor.INITIAL;
+
+    Walk(List<Integer> shards) {
+      this.shards = shards;
+    }
+
+    /** The shard of the batch {@link #next} returned last. */
+    int shard() {
+      return shards.get(at);
+    }
+
+    /** The next non-empty batch, or null when every shard is done. */
+    byte[][] next() {
+      while (at < shards.size()) {
+        if (cursor.isFinished()) {
+          at++;
+          cursor = ScanCursor.INITIAL;
+          continue;
+        }
+        byte[] registry = link.names.registryOfShard(shards.get(at));
+        ScanCursor from = cursor;
+        ScoredValueScanCursor<byte[]> scanned = link.connection.call(() -> link.commands.zscan(registry, from,
+            ScanArgs.Builder.limit(BATCH)));
+        cursor = scanned;
+        byte[][] names = scanned.getValues().stream().map(scored -> scored.getValue()).toArray(byte[][]::new);
+        if (names.length > 0) {
+          return names;
+        }
+      }
+      return null;
+    }
+  }
+
   /** The live entries, batch by batch; an entry this JVM cannot decode is skipped (logged once per key). */
   Iterator<Map.Entry<K, V>> iterator() {
     return new Iterator<>() {
-      private ScanCursor cursor = ScanCursor.INITIAL;
+      private Walk walk;
+      private boolean done;
       private final List<Map.Entry<K, V>> batch = new ArrayList<>();
       private int position;
 
       @Override
       public boolean hasNext() {
-        while (position == batch.size() && !cursor.isFinished()) {
+        while (position == batch.size() && !done) {
           batch.clear();
           position = 0;
-          ScanCursor from = cursor;
-          KeyScanCursor<byte[]> scanned = link.connection.call(() -> link.commands.scan(from,
-              ScanArgs.Builder.matches(link.names.valuePattern()).limit(500)));
-          cursor = scanned;
-          byte[][] found = matching(scanned, link.names::isValue);
-          if (found.length == 0) {
-            continue;
+          if (walk == null) {
+            walk = new Walk(shards()); // on the first call, not when the iterator is made
+          }
+          byte[][] names = walk.next();
+          if (names == null) {
+            done = true;
+            break;
           }
           long now = link.now();
-          List<KeyValue<byte[], byte[]>> values = link.connection.call(() -> link.commands.mget(found));
-          for (KeyValue<byte[], byte[]> value : values) {
+          for (KeyValue<byte[], byte[]> value : link.connection.call(() -> link.commands.mget(names))) {
             if (!value.hasValue()) {
               continue;
             }
@@ -78,18 +141,62 @@ final class Scans<K, V> {
     };
   }
 
+  /** The names the registries list, less those whose entries Redis has dropped by their TTL. */
   long estimatedSize() {
-    long[] count = {0};
-    scan(link.names.valuePattern(), link.names::isValue, found -> count[0] += found.length);
-    return count[0];
+    Range<Long> dropped = Range.from(Range.Boundary.unbounded(), Range.Boundary.excluding(link.now()));
+    List<Integer> shards = shards();
+    List<RedisFuture<Long>> pruned = new ArrayList<>(shards.size());
+    List<RedisFuture<Long>> counted = new ArrayList<>(shards.size());
+    for (int shard : shards) {
+      byte[] registry = link.names.registryOfShard(shard);
+      pruned.add(link.connection.call(() -> link.connection.async().zremrangebyscore(registry, dropped)));
+      counted.add(link.connection.call(() -> link.connection.async().zcard(registry)));
+    }
+    long size = 0;
+    for (int i = 0; i < shards.size(); i++) {
+      byte[] registry = link.names.registryOfShard(shards.get(i));
+      link.connection.await(pruned.get(i), () -> link.commands.zremrangebyscore(registry, dropped));
+      size += link.connection.await(counted.get(i), () -> link.commands.zcard(registry));
+    }
+    return size;
   }
 
+  /**
+   * Removes every entry the registries list, and the shards' indexes of CacheKey keys, in rounds: each round reads a
+   * batch of names from every shard that has some left and removes them (clear.lua), the shards' commands all sent
+   * before the first reply is awaited. Entries written while it runs may stay, as on the embedded tier.
+   */
   void clear() {
-    scan(link.names.valuePattern(), link.names::isValue,
-        found -> link.connection.call(() -> link.commands.unlink(found)));
-    if (link.indexed) {
-      scan(link.names.indexPattern(), link.names::isIndex,
-          found -> link.connection.call(() -> link.commands.unlink(found)));
+    List<Integer> left = shards();
+    while (!left.isEmpty()) {
+      List<RedisFuture<List<byte[]>>> read = new ArrayList<>(left.size());
+      for (int shard : left) {
+        byte[] registry = link.names.registryOfShard(shard);
+        read.add(link.connection.call(() -> link.connection.async().zrange(registry, 0, BATCH - 1)));
+      }
+      List<Integer> more = new ArrayList<>();
+      List<byte[][]> keys = new ArrayList<>();
+      List<byte[][]> args = new ArrayList<>();
+      for (int i = 0; i < left.size(); i++) {
+        int shard = left.get(i);
+        byte[] registry = link.names.registryOfShard(shard);
+        List<byte[]> names = link.connection.await(read.get(i), () -> link.commands.zrange(registry, 0, BATCH - 1));
+        boolean last = names.size() < BATCH;
+        byte[][] batch = new byte[names.size() + (last ? 2 : 1)][];
+        batch[0] = link.names.registryOfShard(shard);
+        for (int j = 0; j < names.size(); j++) {
+          batch[j + 1] = names.get(j);
+        }
+        if (last) {
+          batch[batch.length - 1] = link.names.indexOfShard(shard);
+        } else {
+          more.add(shard);
+        }
+        keys.add(batch);
+        args.add(new byte[][] {(last ? "last" : "more").getBytes(StandardCharsets.US_ASCII)});
+      }
+      link.connection.runAll(Script.CLEAR, keys, args);
+      left = more;
     }
     link.connection.replicatedEverywhere();
     if (link.near != null) {
@@ -104,8 +211,8 @@ final class Scans<K, V> {
    */
   long removeUndecodable() {
     long[] removed = {0};
-    scan(link.names.valuePattern(), link.names::isValue, found -> {
-      List<KeyValue<byte[], byte[]>> values = link.connection.call(() -> link.commands.mget(found));
+    names((shard, names) -> {
+      List<KeyValue<byte[], byte[]>> values = link.connection.call(() -> link.commands.mget(names));
       for (KeyValue<byte[], byte[]> value : values) {
         if (!value.hasValue()) {
           continue;
@@ -114,7 +221,8 @@ final class Scans<K, V> {
           link.envelope.decodeWithKey(value.getValue());
         } catch (Envelope.Undecodable e) {
           byte[] name = value.getKey();
-          byte[][] keys = {name, link.names.leaseOf(name), name};
+          byte[][] keys = {name, link.names.leaseOf(name), link.names.indexOfShard(shard),
+              link.names.registryOfShard(shard)};
           if (CacheLink.status(link.connection.call(() -> Script.REMOVE_IF_SAME.run(link.commands, keys,
               value.getValue(), CacheLink.EMPTY))) == 1) {
             removed[0]++;
@@ -131,27 +239,5 @@ final class Scans<K, V> {
       }
     }
     return removed[0];
-  }
-
-  /**
-   * SCANs the whole keyspace (every master of a cluster) for {@code pattern} and hands each non-empty batch of the
-   * names that are {@code wanted} to {@code batch}: a glob may match more than it should ({@link Names#isValue}).
-   */
-  private void scan(String pattern, Predicate<byte[]> wanted, Consumer<byte[][]> batch) {
-    ScanCursor cursor = ScanCursor.INITIAL;
-    do {
-      ScanCursor from = cursor;
-      KeyScanCursor<byte[]> scanned = link.connection.call(() -> link.commands.scan(from,
-          ScanArgs.Builder.matches(pattern).limit(1000)));
-      byte[][] found = matching(scanned, wanted);
-      if (found.length > 0) {
-        batch.accept(found);
-      }
-      cursor = scanned;
-    } while (!cursor.isFinished());
-  }
-
-  private static byte[][] matching(KeyScanCursor<byte[]> scanned, Predicate<byte[]> wanted) {
-    return scanned.getKeys().stream().filter(wanted).toArray(byte[][]::new);
   }
 }

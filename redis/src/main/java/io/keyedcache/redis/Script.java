@@ -19,6 +19,8 @@ import java.util.List;
  */
 final class Script {
   static final Script WRITE = new Script("write");
+  static final Script SET = new Script("set");
+  static final Script CLEAR = new Script("clear");
   static final Script COMMIT = new Script("commit");
   static final Script REMOVE_IF_SAME = new Script("remove_if_same");
   static final Script TOUCH = new Script("touch");

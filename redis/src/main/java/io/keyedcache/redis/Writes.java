@@ -2,7 +2,6 @@ package io.keyedcache.redis;
 
 import io.keyedcache.provider.store.Plan;
 import io.keyedcache.provider.store.Step;
-import io.lettuce.core.SetArgs;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -20,6 +19,7 @@ final class Writes<K, V> {
   private static final byte[] REMOVE = ascii("remove");
   private static final byte[] ACCESS = ascii("access");
   private static final byte[] EMPTY = CacheLink.EMPTY;
+  private static final byte[] INFINITE = ascii("inf");
 
   /** The entry's state before a write, as write.lua reports it. */
   static final int ABSENT = 0;
@@ -62,7 +62,7 @@ final class Writes<K, V> {
   Outcome run(K key, byte[] mode, long now, byte[][] lifetimes, byte[] expected, byte[] envelope) {
     byte[][] keys = link.keys(key);
     byte[][] args = {mode, ascii(Long.toString(now)), lifetimes[0], lifetimes[1], lifetimes[2], lifetimes[3],
-        lifetimes[4], lifetimes[5], expected, envelope, link.member(key)};
+        lifetimes[4], lifetimes[5], expected, CacheLink.GRACE, envelope, link.member(key)};
     List<Object> reply = link.waitingForLease(key, () -> Script.WRITE.run(link.commands, keys, args));
     return new Outcome(((Number) reply.get(0)).intValue(), (byte[]) reply.get(1),
         ((Number) reply.get(2)).intValue() == 1);
@@ -76,17 +76,16 @@ final class Writes<K, V> {
     long lifetime = link.expiring ? link.owner.lifetimeAtCreation() : Step.ETERNAL;
     byte[] member = link.member(key);
     if (member.length == 0) {
-      // One SET, the cost of a raw write: it does not wait for a step's lease, and a step that finds it landed
-      // under its lease drops its own write (commit.lua), as if it had happened just before this put.
+      // One script of one SET and one ZADD (the registry): it does not wait for a step's lease, and a step that
+      // finds it landed under its lease drops its own write (commit.lua), as if it had happened just before this put.
       long deadline = CacheLink.deadline(now, lifetime, Envelope.NO_DEADLINE);
       byte[] stored = link.envelope.encode(key, value, deadline);
-      byte[] name = link.names.value(key);
-      if (deadline == Envelope.NO_DEADLINE) {
-        link.connection.call(() -> link.commands.set(name, stored));
-      } else {
-        SetArgs px = SetArgs.Builder.px(deadline - now + CacheLink.GRACE_MILLIS);
-        link.connection.call(() -> link.commands.set(name, stored, px));
-      }
+      byte[][] keys = link.keys(key);
+      byte[][] names = {keys[0], keys[3]};
+      byte[] px = CacheLink.px(now, deadline);
+      byte[] score = deadline == Envelope.NO_DEADLINE ? INFINITE
+          : ascii(Long.toString(deadline + CacheLink.GRACE_MILLIS));
+      link.connection.call(() -> Script.SET.run(link.commands, names, stored, px, score));
       return;
     }
     // a key of a group joins its index in the same script, which waits for a step's lease as group deletion does

@@ -1,25 +1,27 @@
 -- One JCache write to each of n entries of one hash tag, decided here as the layer decides it (a Plan): the
 -- write's one round trip. Used for single keys (n = 1) and for bulk operations (n keys of one hash tag).
 --
--- KEYS[3i-2], KEYS[3i-1], KEYS[3i]: entry i's value, the lease of a step on it, the index of its CacheKey keys.
+-- KEYS[4i-3], KEYS[4i-2], KEYS[4i-1], KEYS[4i]: entry i's value, the lease of a step on it, the index of its
+-- CacheKey keys, and the registry of the cache's value names (scored by when Redis drops each).
 -- ARGV[1]  the mode: put, putIfAbsent, replace, remove, access (a read that gives a present entry its access
 --          lifetime)
 -- ARGV[2]  now, epoch milliseconds
 -- ARGV[3]  the creation deadline (19 digits), ARGV[4] its PX ('0' no TTL, '-' expired at once)
 -- ARGV[5]  the update deadline, '' to keep the entry's; ARGV[6] its PX (as ARGV[4])
 -- ARGV[7]  the access deadline, '' to keep the entry's; ARGV[8] its PX (as ARGV[4])
--- ARGV[9]  the value a present entry must hold (its codec byte and bytes), '' for any
--- ARGV[10+2(i-1)], ARGV[11+2(i-1)]: entry i's new envelope ('' when it has none), its index member ('' for none)
+-- ARGV[9]  the value a present entry must hold (its codec byte and bytes), '' for any; ARGV[10] the grace (ms) that
+--          Redis keeps an entry past its deadline
+-- ARGV[11+2(i-1)], ARGV[12+2(i-1)]: entry i's new envelope ('' when it has none), its index member ('' for none)
 --
 -- Reply: {-1, i} while a step of some JVM holds entry i's lease (for any mode but access): nothing was written. Otherwise three items per
 -- entry: its state before (0 absent, 1 live, 2 past its deadline, 3 not an entry of format 1: left alone), the
 -- envelope it had ('' for none), and 1 if it was written or removed, else 0. An entry past its deadline is removed.
-local n = #KEYS / 3
+local n = #KEYS / 4
 local mode = ARGV[1]
 -- a read's new deadline does not wait: a step's closing script takes a new deadline alone for no change
 if mode ~= 'access' then
   for i = 1, n do
-    if redis.call('EXISTS', KEYS[3 * i - 1]) == 1 then
+    if redis.call('EXISTS', KEYS[4 * i - 2]) == 1 then
       return {-1, i}
     end
   end
@@ -27,57 +29,64 @@ end
 
 local now = tonumber(ARGV[2])
 local expected = ARGV[9]
+local grace = tonumber(ARGV[10])
 
 -- the envelope with the 19 digits of another deadline (bytes 4 to 22)
 local function dated(envelope, digits)
   return string.sub(envelope, 1, 3) .. digits .. string.sub(envelope, 23)
 end
 
-local function set(key, envelope, px)
+-- writes the entry and registers its name, scored by when Redis will drop it (its deadline and the grace)
+local function set(key, registry, envelope, px)
   if px == '0' then
     redis.call('SET', key, envelope)
+    redis.call('ZADD', registry, 'inf', key)
   else
     redis.call('SET', key, envelope, 'PX', px)
+    redis.call('ZADD', registry, tonumber(string.sub(envelope, 4, 22)) + grace, key)
   end
 end
 
-local function drop(key, index, member)
+local function drop(key, index, member, registry)
   redis.call('DEL', key)
+  redis.call('ZREM', registry, key)
   if member ~= '' then
     redis.call('ZREM', index, member)
   end
 end
 
-local function create(key, index, member, envelope)
+local function create(key, index, member, registry, envelope)
   if ARGV[4] == '-' then
     return 0
   end
-  set(key, dated(envelope, ARGV[3]), ARGV[4])
+  set(key, registry, dated(envelope, ARGV[3]), ARGV[4])
   if member ~= '' then
     redis.call('ZADD', index, 0, member)
   end
   return 1
 end
 
-local function update(key, index, member, envelope, old)
+local function update(key, index, member, registry, envelope, old)
   if ARGV[5] == '' then
     redis.call('SET', key, dated(envelope, string.sub(old, 4, 22)), 'KEEPTTL')
+    local digits = string.sub(old, 4, 22)
+    redis.call('ZADD', registry, digits == '9223372036854775807' and 'inf' or tonumber(digits) + grace, key)
   elseif ARGV[6] == '-' then
-    drop(key, index, member)
+    drop(key, index, member, registry)
   else
-    set(key, dated(envelope, ARGV[5]), ARGV[6])
+    set(key, registry, dated(envelope, ARGV[5]), ARGV[6])
   end
   return 1
 end
 
-local function access(key, index, member, old)
+local function access(key, index, member, registry, old)
   if ARGV[7] == '' then
     return 0
   end
   if ARGV[8] == '-' then
-    drop(key, index, member)
+    drop(key, index, member, registry)
   else
-    set(key, dated(old, ARGV[7]), ARGV[8])
+    set(key, registry, dated(old, ARGV[7]), ARGV[8])
   end
   return 1
 end
@@ -91,8 +100,8 @@ end
 
 local reply = {}
 for i = 1, n do
-  local key, index = KEYS[3 * i - 2], KEYS[3 * i]
-  local envelope, member = ARGV[10 + 2 * (i - 1)], ARGV[11 + 2 * (i - 1)]
+  local key, index, registry = KEYS[4 * i - 3], KEYS[4 * i - 1], KEYS[4 * i]
+  local envelope, member = ARGV[11 + 2 * (i - 1)], ARGV[12 + 2 * (i - 1)]
   local old = redis.call('GET', key)
   local state = 0
   if old then
@@ -110,27 +119,27 @@ for i = 1, n do
     -- not ours to read here: the caller decides in Java
   elseif state == 1 then
     if mode == 'put' then
-      wrote = update(key, index, member, envelope, old)
+      wrote = update(key, index, member, registry, envelope, old)
     elseif mode == 'replace' or mode == 'remove' then
       if expected == '' or value(old) == expected then
         if mode == 'replace' then
-          wrote = update(key, index, member, envelope, old)
+          wrote = update(key, index, member, registry, envelope, old)
         else
-          drop(key, index, member)
+          drop(key, index, member, registry)
           wrote = 1
         end
       else
-        wrote = access(key, index, member, old)
+        wrote = access(key, index, member, registry, old)
       end
     elseif mode == 'access' then
-      wrote = access(key, index, member, old)
+      wrote = access(key, index, member, registry, old)
     end
   else
     if mode == 'put' or mode == 'putIfAbsent' then
-      wrote = create(key, index, member, envelope)
+      wrote = create(key, index, member, registry, envelope)
     end
     if state == 2 and wrote == 0 then
-      drop(key, index, member)
+      drop(key, index, member, registry)
       wrote = 1
     end
   end

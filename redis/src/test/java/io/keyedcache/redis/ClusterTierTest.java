@@ -90,6 +90,31 @@ class ClusterTierTest {
     Waiting.until(what, condition, 10);
   }
 
+  /**
+   * A cache spread over many shards on every master: iteration and the size estimate find every entry through the
+   * registries of the shards the cache's set of shards lists, and clear() leaves nothing of the cache on any master.
+   */
+  @Test
+  void clearAndIterationVisitTheCachesShardsOnEveryMaster() {
+    Cache<String, String> a = manager("walked", "a").createCache("c", strings());
+    Cache<String, String> b = manager("walked", "b").createCache("c", strings());
+    for (int i = 0; i < 300; i++) {
+      (i % 2 == 0 ? a : b).put("k" + i, "v" + i);
+    }
+    assertThat(mastersHolding("walked:{walked:c:*}:v:*")).hasSize(3);
+    Set<String> seen = new HashSet<>();
+    b.forEach(entry -> seen.add(entry.getKey()));
+    assertThat(seen).hasSize(300);
+    assertThat(a.unwrap(RedisStore.class).estimatedSize()).isEqualTo(300);
+    a.clear();
+    assertThat(perMaster("walked:{walked:c:*}:[vei]*").values()).as("names of the cache left on each master")
+        .containsOnly(0L);
+    assertThat(b.iterator().hasNext()).isFalse();
+    assertThat(b.get("k1")).isNull();
+    b.put("again", "x");
+    assertThat(a.iterator().next().getKey()).isEqualTo("again");
+  }
+
   @Test
   void aValuePutByOneManagerIsReadByAnother() {
     Cache<String, String> a = manager("basic", "a").createCache("c", strings());
@@ -111,7 +136,7 @@ class ClusterTierTest {
     }
     cache.putAll(entries);
     assertThat(mastersHolding("spread:*")).as("masters that hold the cache's entries").hasSize(3);
-    assertThat(perMaster("spread:*").values().stream().mapToLong(Long::longValue).sum()).isEqualTo(300);
+    assertThat(perMaster("spread:*}:v:*").values().stream().mapToLong(Long::longValue).sum()).isEqualTo(300);
 
     Cache<String, String> other = manager("spread", "b").createCache("c", strings());
     assertThat(other.getAll(entries.keySet())).isEqualTo(entries);
