@@ -324,21 +324,12 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
     return removed;
   }
 
-  /**
-   * {@link #remove(Object)} of each key (its writer call, event and statistics), in as few batches as the store makes
-   * of them; returns the keys that had a value, in order.
-   */
-  List<K> removeEach(List<K> keys) {
-    requireOpen();
-    return Bulk.removeEach(this, store, keys);
-  }
-
   @Override
   public boolean remove(K key, V oldValue) {
     requireOpen();
     requireNonNull(key, "key must not be null");
     requireNonNull(oldValue, "oldValue must not be null");
-    return replaceIfEquals(key, oldValue, null);
+    return Replacement.replaceIfEquals(this, key, oldValue, null);
   }
 
   @Override
@@ -362,27 +353,7 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
     requireOpen();
     requireNonNull(oldValue, "oldValue must not be null");
     requireEntry(key, newValue);
-    return replaceIfEquals(key, oldValue, newValue);
-  }
-
-  /**
-   * Replaces the value of {@code key} with {@code newValue}, or removes the entry when {@code newValue} is null,
-   * if its present value equals {@code expected}. A present value that differs counts as an access.
-   */
-  private boolean replaceIfEquals(K key, V expected, V newValue) {
-    boolean stats = statisticsEnabled;
-    long start = stats ? System.nanoTime() : 0L;
-    Replacement.Outcome outcome = apply(new Replacement<>(this, key, expected, newValue, copier.copy(newValue)))
-        .outcome();
-    if (stats) {
-      statistics.recordLookup(outcome != Replacement.Outcome.ABSENT);
-      if (outcome == Replacement.Outcome.DONE && newValue == null) {
-        statistics.recordRemovalsSince(1, start);
-      } else if (outcome == Replacement.Outcome.DONE) {
-        statistics.recordPutsSince(1, start);
-      }
-    }
-    return outcome == Replacement.Outcome.DONE;
+    return Replacement.replaceIfEquals(this, key, oldValue, newValue);
   }
 
   @Override
@@ -399,16 +370,7 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
   private V replaceExisting(K key, V value) {
     requireOpen();
     requireEntry(key, value);
-    boolean stats = statisticsEnabled;
-    long start = stats ? System.nanoTime() : 0L;
-    V old = apply(new Replacement<>(this, key, null, value, copier.copy(value))).previous();
-    if (stats) {
-      statistics.recordLookup(old != null);
-      if (old != null) {
-        statistics.recordPutsSince(1, start);
-      }
-    }
-    return old;
+    return Replacement.replaceExisting(this, key, value);
   }
 
   @Override
@@ -556,7 +518,7 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
       synchronized (this) {
         view = keyedView;
         if (view == null) {
-          view = new NativeKeyedCache<>((KeyedJCache<CacheKey, V>) this);
+          view = new NativeKeyedCache<>((KeyedJCache<CacheKey, V>) this, (Store<CacheKey, V>) store);
           keyedView = view;
         }
       }
@@ -572,24 +534,6 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
   /** Whether the cache has a keyed view: its key type admits {@link CacheKey}. */
   boolean isKeyed() {
     return keyed;
-  }
-
-  /** Fences {@code key}'s group off before a group deletion (see {@link Store#fence}). */
-  @SuppressWarnings("unchecked")
-  void fenceGroup(CacheKey key) {
-    ((Store<CacheKey, V>) store).fence(key);
-  }
-
-  /** Whether the store elects one process of several for a cached function's computation. */
-  boolean sharesComputations() {
-    return store.sharesComputations();
-  }
-
-  /** A cached function's value, computed once across the processes sharing the store (see {@link Store#computeOnce}). */
-  @SuppressWarnings("unchecked")
-  V computeOnce(CacheKey key, java.util.function.Supplier<? extends V> compute,
-      java.util.function.Consumer<? super V> put) {
-    return ((Store<CacheKey, V>) store).computeOnce(key, compute, put);
   }
 
   /** The keys of {@code key}'s group present now. */

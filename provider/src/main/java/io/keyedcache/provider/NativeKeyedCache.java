@@ -2,6 +2,7 @@ package io.keyedcache.provider;
 
 import io.keyedcache.AbstractKeyedCache;
 import io.keyedcache.CacheKey;
+import io.keyedcache.provider.store.Store;
 import java.time.Duration;
 import java.util.List;
 
@@ -12,9 +13,11 @@ import java.util.List;
  */
 final class NativeKeyedCache<V> extends AbstractKeyedCache<V> {
   private final KeyedJCache<CacheKey, V> cache;
+  private final Store<CacheKey, V> store;
 
-  NativeKeyedCache(KeyedJCache<CacheKey, V> cache) {
+  NativeKeyedCache(KeyedJCache<CacheKey, V> cache, Store<CacheKey, V> store) {
     this.cache = cache;
+    this.store = store;
   }
 
   @Override
@@ -46,12 +49,13 @@ final class NativeKeyedCache<V> extends AbstractKeyedCache<V> {
 
   @Override
   protected List<CacheKey> removeEach(List<CacheKey> keys) {
-    return cache.removeEach(keys);
+    cache.requireOpen();
+    return Bulk.removeEach(cache, store, keys);
   }
 
   @Override
   protected List<CacheKey> group(CacheKey key) {
-    return cache.group(key);
+    return store.group(key);
   }
 
   @Override
@@ -66,16 +70,16 @@ final class NativeKeyedCache<V> extends AbstractKeyedCache<V> {
 
   @Override
   protected void fenceGroup(CacheKey key) {
-    cache.fenceGroup(key);
+    store.fence(key);
   }
 
   @Override
   protected boolean sharesComputations() {
-    return cache.sharesComputations();
+    return store.sharesComputations();
   }
 
   @Override
   protected V computeAndStore(CacheKey key, Duration timeToLive, java.util.function.Supplier<? extends V> compute) {
-    return cache.computeOnce(key, compute, value -> store(key, value, timeToLive));
+    return store.computeOnce(key, compute, value -> store(key, value, timeToLive));
   }
 }

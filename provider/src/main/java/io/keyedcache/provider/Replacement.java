@@ -27,6 +27,40 @@ final class Replacement<K, V> extends Change<K, V> {
     this.storedValue = storedValue;
   }
 
+  /**
+   * Replaces the value of {@code key} with {@code newValue}, or removes the entry when {@code newValue} is null, if
+   * its present value equals {@code expected}, and counts it; a present value that differs counts as an access.
+   */
+  static <K, V> boolean replaceIfEquals(KeyedJCache<K, V> cache, K key, V expected, V newValue) {
+    boolean stats = cache.statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0L;
+    Outcome outcome = cache.apply(new Replacement<>(cache, key, expected, newValue, cache.copier.copy(newValue)))
+        .outcome();
+    if (stats) {
+      cache.statistics.recordLookup(outcome != Outcome.ABSENT);
+      if (outcome == Outcome.DONE && newValue == null) {
+        cache.statistics.recordRemovalsSince(1, start);
+      } else if (outcome == Outcome.DONE) {
+        cache.statistics.recordPutsSince(1, start);
+      }
+    }
+    return outcome == Outcome.DONE;
+  }
+
+  /** Replaces a present value, and counts it; the value it replaced, or {@code null} when the key was absent. */
+  static <K, V> V replaceExisting(KeyedJCache<K, V> cache, K key, V value) {
+    boolean stats = cache.statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0L;
+    V old = cache.apply(new Replacement<>(cache, key, null, value, cache.copier.copy(value))).previous();
+    if (stats) {
+      cache.statistics.recordLookup(old != null);
+      if (old != null) {
+        cache.statistics.recordPutsSince(1, start);
+      }
+    }
+    return old;
+  }
+
   @Override
   public V decide(V present) {
     this.present = present;

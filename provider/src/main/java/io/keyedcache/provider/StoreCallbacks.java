@@ -38,6 +38,11 @@ final class StoreCallbacks<K, V> implements StoreOwner<K, V> {
   }
 
   @Override
+  public boolean listened() {
+    return cache.events.isActive();
+  }
+
+  @Override
   public boolean lifetimesFixed() {
     return cache.expiry.isFixed();
   }

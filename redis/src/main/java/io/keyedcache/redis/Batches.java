@@ -36,6 +36,7 @@ final class Batches<K, V> {
   <S extends Step<V>> List<Integer> applyAll(List<K> keys, List<S> steps) {
     List<Integer> rest = new ArrayList<>();
     List<Integer> batched = new ArrayList<>();
+    List<Plan<V>> plans = new ArrayList<>();
     Plan<V> first = null;
     for (int i = 0; i < keys.size(); i++) {
       Plan<V> plan = steps.get(i).plan();
@@ -44,6 +45,7 @@ final class Batches<K, V> {
       } else if (first == null || alike(first, plan)) {
         first = first == null ? plan : first;
         batched.add(i);
+        plans.add(plan);
       } else {
         rest.add(i);
       }
@@ -57,9 +59,10 @@ final class Batches<K, V> {
     byte[] mode = Writes.mode(plan.kind());
     List<byte[]> envelopes = new ArrayList<>(batched.size());
     List<K> batchKeys = new ArrayList<>(batched.size());
-    for (int i : batched) {
-      Plan<V> own = steps.get(i).plan();
-      envelopes.add(own.value() == null ? CacheLink.EMPTY : link.envelope.encode(keys.get(i), own.value(), 0));
+    for (int j = 0; j < batched.size(); j++) {
+      int i = batched.get(j);
+      V value = plans.get(j).value();
+      envelopes.add(value == null ? CacheLink.EMPTY : link.envelope.encode(keys.get(i), value, 0));
       batchKeys.add(keys.get(i));
     }
     run(batchKeys, envelopes, mode, plan.creation(), plan.update(), plan.access(), (at, outcome) -> {
@@ -77,20 +80,61 @@ final class Batches<K, V> {
         && a.access() == b.access();
   }
 
-  /** Plain puts, each with the lifetime of a new entry. */
+  /**
+   * Plain puts, each with the lifetime of a new entry: of entries that never expire, one MSET per hash tag and
+   * {@value #CHUNK} entries (put_all.lua, with the registry's and the index's ZADD), else write.lua's put.
+   */
   void putAll(Map<K, V> entries) {
     long lifetime = link.expiring ? link.owner.lifetimeAtCreation() : Step.ETERNAL;
     List<K> keys = new ArrayList<>(entries.keySet());
     try {
-      List<byte[]> envelopes = new ArrayList<>(keys.size());
-      for (K key : keys) {
-        envelopes.add(link.envelope.encode(key, entries.get(key), 0));
+      if (lifetime == Step.ETERNAL) {
+        List<List<Integer>> chunks = chunks(keys);
+        List<byte[][]> allKeys = new ArrayList<>(chunks.size());
+        List<byte[][]> allArgs = new ArrayList<>(chunks.size());
+        for (List<Integer> chunk : chunks) {
+          byte[][] names = new byte[chunk.size() + 2][];
+          byte[][] args = new byte[chunk.size() * 2][];
+          K first = keys.get(chunk.get(0));
+          names[0] = link.names.registry(first);
+          names[1] = link.names.index(first);
+          for (int j = 0; j < chunk.size(); j++) {
+            K key = keys.get(chunk.get(j));
+            names[j + 2] = link.keys(key)[0];
+            args[j] = link.envelope.encode(key, entries.get(key), Envelope.NO_DEADLINE);
+            args[chunk.size() + j] = link.member(key);
+          }
+          allKeys.add(names);
+          allArgs.add(args);
+        }
+        link.connection.runAll(Script.PUT_ALL, allKeys, allArgs);
+      } else {
+        List<byte[]> envelopes = new ArrayList<>(keys.size());
+        for (K key : keys) {
+          envelopes.add(link.envelope.encode(key, entries.get(key), 0));
+        }
+        run(keys, envelopes, Writes.mode(Plan.Kind.PUT), lifetime, lifetime, Step.UNCHANGED, (at, outcome) -> { });
       }
-      run(keys, envelopes, Writes.mode(Plan.Kind.PUT), lifetime, lifetime, Step.UNCHANGED, (at, outcome) -> { });
       link.connection.replicatedEverywhere();
     } finally {
       keys.forEach(link::invalidateNear);
     }
+  }
+
+  /** The indexes of {@code keys} in chunks of one hash tag each, at most {@value #CHUNK} to a chunk. */
+  private List<List<Integer>> chunks(List<K> keys) {
+    Map<Integer, List<Integer>> byTag = new LinkedHashMap<>();
+    for (int i = 0; i < keys.size(); i++) {
+      int tag = link.names.sharded() ? SlotHash.getSlot(link.names.value(keys.get(i))) : 0;
+      byTag.computeIfAbsent(tag, t -> new ArrayList<>()).add(i);
+    }
+    List<List<Integer>> chunks = new ArrayList<>();
+    for (List<Integer> tagged : byTag.values()) {
+      for (int from = 0; from < tagged.size(); from += CHUNK) {
+        chunks.add(tagged.subList(from, Math.min(tagged.size(), from + CHUNK)));
+      }
+    }
+    return chunks;
   }
 
   /** Reads that give each live entry the access lifetime {@code lifetime}; the outcome of each, by index. */
@@ -104,24 +148,17 @@ final class Batches<K, V> {
   record Stamped(long now, Writes.Outcome outcome) {}
 
   /**
-   * Runs write.lua on {@code keys} in chunks of one hash tag each, under the local locks of every key's stripe (so
-   * that this JVM's events of a key keep the server's order), and hands each entry's outcome to {@code each}.
+   * Runs write.lua on {@code keys} in chunks of one hash tag each, under the local locks of every key's stripe when a
+   * listener hears the cache (so that this JVM's events of a key keep the server's order), and hands each entry's
+   * outcome to {@code each}.
    */
   private void run(List<K> keys, List<byte[]> envelopes, byte[] mode, long creation, long update, long access,
       BiConsumer<Integer, Stamped> each) {
-    Map<Integer, List<Integer>> byTag = new LinkedHashMap<>();
-    for (int i = 0; i < keys.size(); i++) {
-      int tag = link.names.sharded() ? SlotHash.getSlot(link.names.value(keys.get(i))) : 0;
-      byTag.computeIfAbsent(tag, t -> new ArrayList<>()).add(i);
-    }
-    List<List<Integer>> chunks = new ArrayList<>();
-    for (List<Integer> tagged : byTag.values()) {
-      for (int from = 0; from < tagged.size(); from += CHUNK) {
-        chunks.add(tagged.subList(from, Math.min(tagged.size(), from + CHUNK)));
-      }
-    }
+    List<List<Integer>> chunks = chunks(keys);
     TreeSet<Integer> stripes = new TreeSet<>();
-    keys.forEach(key -> stripes.add(link.stripe(key)));
+    if (link.owner.listened()) {
+      keys.forEach(key -> stripes.add(link.stripe(key)));
+    }
     List<ReentrantLock> held = new ArrayList<>(stripes.size());
     try {
       for (int stripe : stripes) {

@@ -65,6 +65,19 @@ final class CacheLink<K, V> {
     return locks[stripe(key)];
   }
 
+  /**
+   * The local lock of {@code key}'s stripe, taken, when a listener hears the cache's changes (so that this JVM records
+   * one key's events in the order the server applied them); null, and nothing taken, otherwise.
+   */
+  ReentrantLock orderingLock(Object key) {
+    if (!owner.listened()) {
+      return null;
+    }
+    ReentrantLock lock = lock(key);
+    lock.lock();
+    return lock;
+  }
+
   int stripe(Object key) {
     return (key.hashCode() & 0x7fffffff) % locks.length;
   }

@@ -15,8 +15,10 @@ import javax.cache.CacheException;
  * token of this JVM) from before it reads the entry until its closing script; nothing here waits on a lease longer
  * than the {@code lease-timeout}:
  * <ul>
- *   <li>a lease lives {@code lease-timeout} unless renewed, and is renewed every third of it while its step runs, so
- *       a JVM that dies, stops or is cut off while it holds one holds up the others for at most that long;
+ *   <li>a lease lives two thirds of {@code lease-timeout} unless renewed, and is renewed every third of that while its
+ *       step runs, so a JVM that dies, stops or is cut off while it holds one holds up the others for at most that
+ *       long; the third left over is a waiter's margin, so that one that began to wait when the lease was last
+ *       renewed still has the key, after the lease has lapsed, before its own bound;
  *   <li>a step or a scripted write that finds the key's lease held by another step waits for it at most
  *       {@code lease-timeout}, then throws a {@link CacheException} naming the cache and the key, and changes
  *       nothing;
@@ -31,7 +33,9 @@ final class Leases implements AutoCloseable {
 
   private final RedisStores connection;
   private final long timeoutMillis;
-  private final byte[] timeoutDigits;
+  /** How long a lease lives unless renewed: two thirds of the timeout. */
+  private final long leaseMillis;
+  private final byte[] leaseDigits;
   private final ScheduledExecutorService scheduler;
   /** Where renewals and releases run, so that one that waits on a silent server holds up no other. */
   private final java.util.concurrent.ExecutorService calls;
@@ -39,7 +43,8 @@ final class Leases implements AutoCloseable {
   Leases(RedisStores connection, long timeoutMillis) {
     this.connection = connection;
     this.timeoutMillis = timeoutMillis;
-    this.timeoutDigits = Long.toString(timeoutMillis).getBytes(StandardCharsets.US_ASCII);
+    this.leaseMillis = Math.max(20, timeoutMillis * 2 / 3);
+    this.leaseDigits = Long.toString(leaseMillis).getBytes(StandardCharsets.US_ASCII);
     this.scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
       Thread thread = new Thread(task, "keyedcache-leases");
       thread.setDaemon(true);
@@ -79,7 +84,7 @@ final class Leases implements AutoCloseable {
    */
   Held acquire(byte[] name, String cacheName, Object key) {
     Held held = new Held(name, connection.token());
-    SetArgs args = SetArgs.Builder.nx().px(timeoutMillis);
+    SetArgs args = SetArgs.Builder.nx().px(leaseMillis);
     long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     for (int attempt = 0; ; attempt++) {
       String reply;
@@ -90,7 +95,7 @@ final class Leases implements AutoCloseable {
         throw e;
       }
       if ("OK".equals(reply)) {
-        held.renewal = scheduler.scheduleAtFixedRate(() -> renew(held), timeoutMillis / 3, timeoutMillis / 3,
+        held.renewal = scheduler.scheduleAtFixedRate(() -> renew(held), leaseMillis / 3, leaseMillis / 3,
             TimeUnit.MILLISECONDS);
         return held;
       }
@@ -106,7 +111,7 @@ final class Leases implements AutoCloseable {
       calls.execute(() -> {
         try {
           connection.call(() -> Script.RENEW.run(connection.commands(), new byte[][] {held.name}, held.token,
-              timeoutDigits));
+              leaseDigits));
         } catch (RuntimeException e) {
           // the server is away: the lease lapses within the timeout, and the step's closing script finds it gone
         } finally {
@@ -129,7 +134,7 @@ final class Leases implements AutoCloseable {
   /** Lets go of a lease if it is still ours; tried again in the background when the server does not answer. */
   void release(Held held) {
     stopRenewing(held);
-    release(held.name, held.token, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+    release(held.name, held.token, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(leaseMillis));
   }
 
   /** Lets go of the lease {@code name} if {@code token} still holds it, trying until {@code until} (nanoTime). */

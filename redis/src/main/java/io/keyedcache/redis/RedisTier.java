@@ -68,10 +68,10 @@ public final class RedisTier implements StoreTier {
 
   /**
    * The bound on every wait for a key that a step of another JVM holds (a write-through, an entry processor, a
-   * custom expiry policy), and how long a step's lease lives unless renewed (it is renewed every third of it while
-   * the step runs): {@code lease-timeout} (ms). An operation that cannot have its key within it throws a
+   * custom expiry policy): {@code lease-timeout} (ms). A step's lease lives two thirds of it unless renewed (it is
+   * renewed every third of that while the step runs). An operation that cannot have its key within it throws a
    * {@link CacheException} naming the cache and the key and changes nothing; a JVM that dies, stops or is cut off
-   * while it holds a key holds up the others for at most about this long.
+   * while it holds a key holds up the others for at most two thirds of it.
    */
   public static final long DEFAULT_LEASE_TIMEOUT_MILLIS = 5_000;
 

@@ -20,6 +20,7 @@ import java.util.List;
 final class Script {
   static final Script WRITE = new Script("write");
   static final Script SET = new Script("set");
+  static final Script PUT_ALL = new Script("put_all");
   static final Script CLEAR = new Script("clear");
   static final Script COMMIT = new Script("commit");
   static final Script REMOVE_IF_SAME = new Script("remove_if_same");

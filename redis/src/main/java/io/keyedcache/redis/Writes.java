@@ -125,12 +125,13 @@ final class Writes<K, V> {
   V readAccessed(K key, long lifetime) {
     long now = link.now();
     Outcome outcome;
-    ReentrantLock lock = link.lock(key);
-    lock.lock();
+    ReentrantLock lock = link.orderingLock(key);
     try {
       outcome = run(key, ACCESS, now, lifetimes(now, Step.ETERNAL, Step.UNCHANGED, lifetime), EMPTY, EMPTY);
     } finally {
-      lock.unlock();
+      if (lock != null) {
+        lock.unlock();
+      }
     }
     if (outcome.wrote()) {
       link.invalidateNear(key);
@@ -160,8 +161,8 @@ final class Writes<K, V> {
 
   /**
    * Applies {@code step} by its plan in one round trip: write.lua decides on the server, then the step decides the
-   * same from the value the entry had, and commits (its events), under the key's local lock so that this JVM's
-   * events of one key come in the server's order.
+   * same from the value the entry had, and commits (its events), under the key's local lock when a listener hears
+   * them, so that this JVM's events of one key come in the server's order.
    *
    * @return false when the plan cannot be run here (an expected value whose bytes are not equal exactly when the
    *     values are, or an entry this JVM cannot read): nothing was written, and the caller applies the step under a
@@ -177,8 +178,7 @@ final class Writes<K, V> {
     }
     byte[] mode = mode(plan.kind());
     byte[] envelope = plan.value() == null ? EMPTY : link.envelope.encode(key, plan.value(), 0);
-    ReentrantLock lock = link.lock(key);
-    lock.lock();
+    ReentrantLock lock = link.orderingLock(key);
     Outcome outcome = null;
     try {
       long now = link.now();
@@ -186,7 +186,9 @@ final class Writes<K, V> {
           envelope);
       return settle(key, step, now, outcome);
     } finally {
-      lock.unlock();
+      if (lock != null) {
+        lock.unlock();
+      }
       if (outcome != null && outcome.wrote()) {
         link.invalidateNear(key);
       }

@@ -20,13 +20,18 @@ local n = #KEYS / 4
 local mode = ARGV[1]
 -- a read's new deadline does not wait: a step's closing script takes a new deadline alone for no change
 if mode ~= 'access' then
+  local leases = {}
   for i = 1, n do
-    if redis.call('EXISTS', KEYS[4 * i - 2]) == 1 then
-      return {-1, i}
+    leases[i] = KEYS[4 * i - 2]
+  end
+  if redis.call('EXISTS', unpack(leases)) > 0 then
+    for i = 1, n do
+      if redis.call('EXISTS', KEYS[4 * i - 2]) == 1 then
+        return {-1, i}
+      end
     end
   end
 end
-
 local now = tonumber(ARGV[2])
 local expected = ARGV[9]
 local grace = tonumber(ARGV[10])
@@ -36,57 +41,63 @@ local function dated(envelope, digits)
   return string.sub(envelope, 1, 3) .. digits .. string.sub(envelope, 23)
 end
 
+-- the registry's changes, made with one ZADD and one ZREM at the end
+local registered = {}
+local unregistered = {}
+
 -- writes the entry and registers its name, scored by when Redis will drop it (its deadline and the grace)
-local function set(key, registry, envelope, px)
+local function set(key, envelope, px)
   if px == '0' then
     redis.call('SET', key, envelope)
-    redis.call('ZADD', registry, 'inf', key)
+    registered[#registered + 1] = 'inf'
   else
     redis.call('SET', key, envelope, 'PX', px)
-    redis.call('ZADD', registry, tonumber(string.sub(envelope, 4, 22)) + grace, key)
+    registered[#registered + 1] = tonumber(string.sub(envelope, 4, 22)) + grace
   end
+  registered[#registered + 1] = key
 end
 
-local function drop(key, index, member, registry)
+local function drop(key, index, member)
   redis.call('DEL', key)
-  redis.call('ZREM', registry, key)
+  unregistered[#unregistered + 1] = key
   if member ~= '' then
     redis.call('ZREM', index, member)
   end
 end
 
-local function create(key, index, member, registry, envelope)
+local function create(key, index, member, envelope)
   if ARGV[4] == '-' then
     return 0
   end
-  set(key, registry, dated(envelope, ARGV[3]), ARGV[4])
+  set(key, dated(envelope, ARGV[3]), ARGV[4])
   if member ~= '' then
     redis.call('ZADD', index, 0, member)
   end
   return 1
 end
 
-local function update(key, index, member, registry, envelope, old)
+local function update(key, index, member, envelope, old)
   if ARGV[5] == '' then
     redis.call('SET', key, dated(envelope, string.sub(old, 4, 22)), 'KEEPTTL')
     local digits = string.sub(old, 4, 22)
-    redis.call('ZADD', registry, digits == '9223372036854775807' and 'inf' or tonumber(digits) + grace, key)
+    registered[#registered + 1] = digits == '9223372036854775807' and 'inf' or tonumber(digits) + grace
+    registered[#registered + 1] = key
   elseif ARGV[6] == '-' then
-    drop(key, index, member, registry)
+    drop(key, index, member)
   else
-    set(key, registry, dated(envelope, ARGV[5]), ARGV[6])
+    set(key, dated(envelope, ARGV[5]), ARGV[6])
   end
   return 1
 end
 
-local function access(key, index, member, registry, old)
+local function access(key, index, member, old)
   if ARGV[7] == '' then
     return 0
   end
   if ARGV[8] == '-' then
-    drop(key, index, member, registry)
+    drop(key, index, member)
   else
-    set(key, registry, dated(old, ARGV[7]), ARGV[8])
+    set(key, dated(old, ARGV[7]), ARGV[8])
   end
   return 1
 end
@@ -98,11 +109,16 @@ local function value(envelope)
   return string.sub(envelope, 3, 3) .. string.sub(envelope, 27 + length)
 end
 
+local names = {}
+for i = 1, n do
+  names[i] = KEYS[4 * i - 3]
+end
+local olds = redis.call('MGET', unpack(names))
 local reply = {}
 for i = 1, n do
-  local key, index, registry = KEYS[4 * i - 3], KEYS[4 * i - 1], KEYS[4 * i]
+  local key, index = KEYS[4 * i - 3], KEYS[4 * i - 1]
   local envelope, member = ARGV[11 + 2 * (i - 1)], ARGV[12 + 2 * (i - 1)]
-  local old = redis.call('GET', key)
+  local old = olds[i]
   local state = 0
   if old then
     local deadline = tonumber(string.sub(old, 4, 22))
@@ -119,32 +135,39 @@ for i = 1, n do
     -- not ours to read here: the caller decides in Java
   elseif state == 1 then
     if mode == 'put' then
-      wrote = update(key, index, member, registry, envelope, old)
+      wrote = update(key, index, member, envelope, old)
     elseif mode == 'replace' or mode == 'remove' then
       if expected == '' or value(old) == expected then
         if mode == 'replace' then
-          wrote = update(key, index, member, registry, envelope, old)
+          wrote = update(key, index, member, envelope, old)
         else
-          drop(key, index, member, registry)
+          drop(key, index, member)
           wrote = 1
         end
       else
-        wrote = access(key, index, member, registry, old)
+        wrote = access(key, index, member, old)
       end
     elseif mode == 'access' then
-      wrote = access(key, index, member, registry, old)
+      wrote = access(key, index, member, old)
     end
   else
     if mode == 'put' or mode == 'putIfAbsent' then
-      wrote = create(key, index, member, registry, envelope)
+      wrote = create(key, index, member, envelope)
     end
     if state == 2 and wrote == 0 then
-      drop(key, index, member, registry)
+      drop(key, index, member)
       wrote = 1
     end
   end
   reply[#reply + 1] = state
   reply[#reply + 1] = old or ''
   reply[#reply + 1] = wrote
+end
+-- every entry of one script shares its hash tag, so one registry: KEYS[4]
+if #registered > 0 then
+  redis.call('ZADD', KEYS[4], unpack(registered))
+end
+if #unregistered > 0 then
+  redis.call('ZREM', KEYS[4], unpack(unregistered))
 end
 return reply

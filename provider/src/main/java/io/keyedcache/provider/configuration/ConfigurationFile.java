@@ -74,7 +74,7 @@ public final class ConfigurationFile {
       Map.entry("serialization-filter", "the classes a shared tier may decode, as a java.io.ObjectInputFilter"
           + " pattern, such as com.example.**"),
       Map.entry("lease-timeout", "on a shared tier, the longest an operation waits for a key that another JVM's"
-          + " step holds, and how long a step's lease lives unless renewed, in milliseconds (default 5000)"),
+          + " step holds, in milliseconds; a step's lease lives two thirds of it unless renewed (default 5000)"),
       Map.entry("flight-lease", "on a shared tier, the milliseconds a cached function's computation holds its"
           + " lease unless renewed (default 10000)"),
       Map.entry("near-cache-size", "on a shared tier, the entries each cache keeps near, in this JVM"

@@ -15,6 +15,14 @@ public interface StoreOwner<K, V> {
   /** The store dropped an entry to stay within its bound. */
   void evicted(K key, V value);
 
+  /**
+   * Whether a listener hears the cache's changes now: a store that applies a step outside a lock of its own may then
+   * need one, so that this process records one key's events in the order the changes were made. False by default.
+   */
+  default boolean listened() {
+    return false;
+  }
+
   /** Whether {@link #afterMaintenance()} has anything to do now; asked once per maintenance task. */
   boolean watchesMaintenance();
 
