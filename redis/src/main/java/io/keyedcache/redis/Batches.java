@@ -100,7 +100,7 @@ final class Batches<K, V> {
           names[1] = link.names.index(first);
           for (int j = 0; j < chunk.size(); j++) {
             K key = keys.get(chunk.get(j));
-            names[j + 2] = link.keys(key)[0];
+            names[j + 2] = link.valueName(key);
             args[j] = link.envelope.encode(key, entries.get(key), Envelope.NO_DEADLINE);
             args[chunk.size() + j] = link.member(key);
           }

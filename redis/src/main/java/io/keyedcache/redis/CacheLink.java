@@ -86,10 +86,6 @@ final class CacheLink<K, V> {
     return locks[stripe];
   }
 
-  int stripes() {
-    return locks.length;
-  }
-
   long now() {
     return ticker == null ? System.currentTimeMillis() : wallOrigin + (ticker.read() - tickerOrigin) / 1_000_000;
   }
@@ -99,11 +95,16 @@ final class CacheLink<K, V> {
    * cluster the key's shard is first added to the cache's set of shards, once per JVM, before any write there.
    */
   byte[][] keys(Object key) {
-    byte[] value = names.value(key);
+    byte[] value = valueName(key);
+    return new byte[][] {value, names.leaseOf(value), names.index(key), names.registry(key)};
+  }
+
+  /** The value name of {@code key}, for a write: on a cluster its shard is first added to the set of shards. */
+  byte[] valueName(Object key) {
     if (names.sharded()) {
       registered(names.shardOf(key));
     }
-    return new byte[][] {value, names.leaseOf(value), names.index(key), names.registry(key)};
+    return names.value(key);
   }
 
   private void registered(int shard) {

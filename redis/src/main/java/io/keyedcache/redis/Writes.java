@@ -80,8 +80,7 @@ final class Writes<K, V> {
       // finds it landed under its lease drops its own write (commit.lua), as if it had happened just before this put.
       long deadline = CacheLink.deadline(now, lifetime, Envelope.NO_DEADLINE);
       byte[] stored = link.envelope.encode(key, value, deadline);
-      byte[][] keys = link.keys(key);
-      byte[][] names = {keys[0], keys[3]};
+      byte[][] names = {link.valueName(key), link.names.registry(key)};
       byte[] px = CacheLink.px(now, deadline);
       byte[] score = deadline == Envelope.NO_DEADLINE ? INFINITE
           : ascii(Long.toString(deadline + CacheLink.GRACE_MILLIS));

@@ -1,7 +1,6 @@
 package io.keyedcache.redis;
 
 import io.keyedcache.provider.KeyedCachingProvider;
-import io.lettuce.core.RedisClient;
 import java.io.Serializable;
 import java.net.URI;
 import java.util.ArrayList;
@@ -80,19 +79,9 @@ public final class AtomicWorker {
     if (cache == null) {
       cache = manager.createCache("atomic", configuration());
     }
-    io.lettuce.core.AbstractRedisClient client;
-    io.lettuce.core.cluster.api.sync.RedisClusterCommands<String, String> raw;
-    if (redis.startsWith("redis-cluster://")) {
-      io.lettuce.core.cluster.RedisClusterClient cluster = io.lettuce.core.cluster.RedisClusterClient.create(
-          io.lettuce.core.cluster.RedisClusterURIUtil.toRedisURIs(URI.create(redis.replaceFirst("-cluster://",
-              "://"))));
-      client = cluster;
-      raw = cluster.connect().sync();
-    } else {
-      RedisClient single = RedisClient.create(redis);
-      client = single;
-      raw = single.connect().sync();
-    }
+    RawRedis connected = RawRedis.connect(redis);
+    io.lettuce.core.AbstractRedisClient client = connected.client();
+    io.lettuce.core.cluster.api.sync.RedisClusterCommands<String, String> raw = connected.commands();
     System.out.println("READY");
     System.out.flush();
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

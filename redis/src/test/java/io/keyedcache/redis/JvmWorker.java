@@ -3,10 +3,7 @@ package io.keyedcache.redis;
 import io.keyedcache.CacheKey;
 import io.keyedcache.KeyedCache;
 import io.keyedcache.provider.KeyedCachingProvider;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.RedisClusterURIUtil;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.net.URI;
 import java.time.Duration;
@@ -42,18 +39,9 @@ public final class JvmWorker {
     String mode = args[0];
     String redis = args[1];
     String namespace = args[2];
-    AbstractRedisClient client;
-    RedisClusterCommands<String, String> raw;
-    if (redis.startsWith("redis-cluster://")) {
-      RedisClusterClient cluster = RedisClusterClient.create(
-          RedisClusterURIUtil.toRedisURIs(URI.create(redis.replaceFirst("-cluster://", "://"))));
-      client = cluster;
-      raw = cluster.connect().sync();
-    } else {
-      RedisClient single = RedisClient.create(redis);
-      client = single;
-      raw = single.connect().sync();
-    }
+    RawRedis connected = RawRedis.connect(redis);
+    AbstractRedisClient client = connected.client();
+    RedisClusterCommands<String, String> raw = connected.commands();
     CacheManager manager = Caching.getCachingProvider(KeyedCachingProvider.class.getName()).getCacheManager(
         URI.create(redis + "?flight-lease=1000#" + namespace + "-" + ProcessHandle.current().pid()),
         JvmWorker.class.getClassLoader(), settings(namespace, args));
