@@ -2,7 +2,6 @@ package io.keyedcache.redis;
 
 import io.keyedcache.provider.store.Plan;
 import io.keyedcache.provider.store.Step;
-import io.lettuce.core.cluster.SlotHash;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,9 +11,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 
 /**
- * The bulk writes of one cache: {@code putAll}, {@code removeAll(keys)} and {@code getAll} under an access-based expiry,
- * as one run of {@code write.lua} per hash tag and per {@value #CHUNK} entries (one server: one; a cluster: one per
- * slot the keys fall in, all sent before any reply is awaited), each entry with its own JCache semantics. Steps
+ * The bulk writes of one cache: {@code putAll}, {@code removeAll(keys)} and {@code getAll} under an access-based
+ * expiry, as one run of {@code write.lua} per shard and per {@value #CHUNK} entries (one server: one; a cluster: one
+ * per shard the keys fall in, all sent before any reply is awaited), each entry with its own JCache semantics. Steps
  * that need Java inside them (a writer, a custom expiry policy, a fenced write) go one by one, under their leases.
  */
 final class Batches<K, V> {
@@ -57,15 +56,13 @@ final class Batches<K, V> {
     }
     Plan<V> plan = first;
     byte[] mode = Writes.mode(plan.kind());
-    List<byte[]> envelopes = new ArrayList<>(batched.size());
+    List<V> values = new ArrayList<>(batched.size());
     List<K> batchKeys = new ArrayList<>(batched.size());
     for (int j = 0; j < batched.size(); j++) {
-      int i = batched.get(j);
-      V value = plans.get(j).value();
-      envelopes.add(value == null ? CacheLink.EMPTY : link.envelope.encode(keys.get(i), value, 0));
-      batchKeys.add(keys.get(i));
+      values.add(plans.get(j).value());
+      batchKeys.add(keys.get(batched.get(j)));
     }
-    run(batchKeys, envelopes, mode, plan.creation(), plan.update(), plan.access(), (at, outcome) -> {
+    run(batchKeys, values, mode, plan.creation(), plan.update(), plan.access(), true, (at, outcome) -> {
       int i = batched.get(at);
       if (!writes.settle(keys.get(i), steps.get(i), outcome.now(), outcome.outcome())) {
         rest.add(i);
@@ -109,11 +106,9 @@ final class Batches<K, V> {
         }
         link.connection.runAll(Script.PUT_ALL, allKeys, allArgs);
       } else {
-        List<byte[]> envelopes = new ArrayList<>(keys.size());
-        for (K key : keys) {
-          envelopes.add(link.envelope.encode(key, entries.get(key), 0));
-        }
-        run(keys, envelopes, Writes.mode(Plan.Kind.PUT), lifetime, lifetime, Step.UNCHANGED, (at, outcome) -> { });
+        List<V> values = new ArrayList<>(keys.size());
+        keys.forEach(key -> values.add(entries.get(key)));
+        run(keys, values, Writes.mode(Plan.Kind.PUT), lifetime, lifetime, Step.UNCHANGED, false, (at, outcome) -> { });
       }
       link.connection.replicatedEverywhere();
     } finally {
@@ -121,11 +116,11 @@ final class Batches<K, V> {
     }
   }
 
-  /** The indexes of {@code keys} in chunks of one hash tag each, at most {@value #CHUNK} to a chunk. */
+  /** The indexes of {@code keys} in chunks of one shard (so one hash tag) each, at most {@value #CHUNK} to a chunk. */
   private List<List<Integer>> chunks(List<K> keys) {
     Map<Integer, List<Integer>> byTag = new LinkedHashMap<>();
     for (int i = 0; i < keys.size(); i++) {
-      int tag = link.names.sharded() ? SlotHash.getSlot(link.names.value(keys.get(i))) : 0;
+      int tag = link.names.sharded() ? link.names.shardOf(keys.get(i)) : 0;
       byTag.computeIfAbsent(tag, t -> new ArrayList<>()).add(i);
     }
     List<List<Integer>> chunks = new ArrayList<>();
@@ -139,9 +134,9 @@ final class Batches<K, V> {
 
   /** Reads that give each live entry the access lifetime {@code lifetime}; the outcome of each, by index. */
   void readAccessedAll(List<K> keys, long lifetime, BiConsumer<Integer, Stamped> each) {
-    List<byte[]> none = new ArrayList<>(keys.size());
-    keys.forEach(key -> none.add(CacheLink.EMPTY));
-    run(keys, none, Writes.accessMode(), Step.ETERNAL, Step.UNCHANGED, lifetime, each);
+    List<V> none = new ArrayList<>(keys.size());
+    keys.forEach(key -> none.add(null));
+    run(keys, none, Writes.accessMode(), Step.ETERNAL, Step.UNCHANGED, lifetime, true, each);
   }
 
   /** An outcome of write.lua and the time its deadlines were counted from. */
@@ -152,8 +147,8 @@ final class Batches<K, V> {
    * listener hears the cache (so that this JVM's events of a key keep the server's order), and hands each entry's
    * outcome to {@code each}.
    */
-  private void run(List<K> keys, List<byte[]> envelopes, byte[] mode, long creation, long update, long access,
-      BiConsumer<Integer, Stamped> each) {
+  private void run(List<K> keys, List<V> values, byte[] mode, long creation, long update, long access,
+      boolean answerOlds, BiConsumer<Integer, Stamped> each) {
     List<List<Integer>> chunks = chunks(keys);
     TreeSet<Integer> stripes = new TreeSet<>();
     if (link.owner.listened()) {
@@ -168,30 +163,32 @@ final class Batches<K, V> {
       }
       long now = link.now();
       byte[][] lifetimes = Writes.lifetimes(now, creation, update, access);
-      byte[] at = Writes.ascii(Long.toString(now));
+      byte[] at = Envelope.digits(now);
+      long created = CacheLink.deadline(now, creation, Envelope.NO_DEADLINE);
       List<byte[][]> allKeys = new ArrayList<>(chunks.size());
       List<byte[][]> allArgs = new ArrayList<>(chunks.size());
       for (List<Integer> chunk : chunks) {
-        byte[][] names = new byte[chunk.size() * 4][];
+        List<K> chunkKeys = new ArrayList<>(chunk.size());
         byte[][] args = new byte[10 + chunk.size() * 2][];
         args[0] = mode;
         args[1] = at;
         System.arraycopy(lifetimes, 0, args, 2, 6);
         args[8] = CacheLink.EMPTY;
-        args[9] = CacheLink.GRACE;
+        args[9] = answerOlds ? Writes.ANSWER_OLDS : Writes.STATES_ONLY;
         for (int j = 0; j < chunk.size(); j++) {
           K key = keys.get(chunk.get(j));
-          System.arraycopy(link.keys(key), 0, names, 4 * j, 4);
-          args[10 + 2 * j] = envelopes.get(chunk.get(j));
+          V value = values.get(chunk.get(j));
+          chunkKeys.add(key);
+          args[10 + 2 * j] = value == null ? CacheLink.EMPTY : link.envelope.encode(key, value, created);
           args[11 + 2 * j] = link.member(key);
         }
-        allKeys.add(names);
+        allKeys.add(link.writeKeys(chunkKeys));
         allArgs.add(args);
       }
       List<List<Object>> replies = link.connection.runAll(Script.WRITE, allKeys, allArgs);
       for (int c = 0; c < chunks.size(); c++) {
         List<Object> reply = replies.get(c);
-        if (CacheLink.status(reply) == -1) {
+        if (CacheLink.held(reply)) {
           // a step of some JVM holds one of the chunk's keys: this chunk waits for it (for at most lease-timeout)
           byte[][] names = allKeys.get(c);
           byte[][] args = allArgs.get(c);
@@ -200,8 +197,7 @@ final class Batches<K, V> {
         }
         List<Integer> chunk = chunks.get(c);
         for (int j = 0; j < chunk.size(); j++) {
-          Writes.Outcome outcome = new Writes.Outcome(((Number) reply.get(3 * j)).intValue(),
-              (byte[]) reply.get(3 * j + 1), ((Number) reply.get(3 * j + 2)).intValue() == 1);
+          Writes.Outcome outcome = Writes.outcome(reply, j);
           each.accept(chunk.get(j), new Stamped(now, outcome));
           if (outcome.wrote()) {
             link.invalidateNear(keys.get(chunk.get(j)));

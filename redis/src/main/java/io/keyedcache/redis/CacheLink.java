@@ -99,6 +99,22 @@ final class CacheLink<K, V> {
     return new byte[][] {value, names.leaseOf(value), names.index(key), names.registry(key)};
   }
 
+  /**
+   * write.lua's keys for entries of one shard: the shard's registry and index, then each entry's value and lease
+   * names.
+   */
+  byte[][] writeKeys(List<?> keys) {
+    byte[][] all = new byte[2 + 2 * keys.size()][];
+    all[0] = names.registry(keys.get(0));
+    all[1] = names.index(keys.get(0));
+    for (int i = 0; i < keys.size(); i++) {
+      byte[] value = valueName(keys.get(i));
+      all[2 + 2 * i] = value;
+      all[3 + 2 * i] = names.leaseOf(value);
+    }
+    return all;
+  }
+
   /** The value name of {@code key}, for a write: on a cluster its shard is first added to the set of shards. */
   byte[] valueName(Object key) {
     if (names.sharded()) {
@@ -117,9 +133,6 @@ final class CacheLink<K, V> {
     connection.call(() -> commands.sadd(set, member)); // before any write there: two threads may both send it
     registered.getAndUpdate(shard >>> 6, word -> word | bit);
   }
-
-  /** The grace as write.lua and commit.lua take it. */
-  static final byte[] GRACE = Long.toString(GRACE_MILLIS).getBytes(StandardCharsets.US_ASCII);
 
   /** The member of {@code key} in its index, or empty when it is in none. */
   byte[] member(Object key) {
@@ -163,6 +176,11 @@ final class CacheLink<K, V> {
   /** Runs a scripted write again while a step of some JVM holds a lease it needs, for at most the lease timeout. */
   List<Object> waitingForLease(Object key, java.util.function.Supplier<List<Object>> write) {
     return connection.leases().waiting(write, cacheName, key);
+  }
+
+  /** Whether a script's reply says that a step of some JVM holds a lease it needs: {-1, ...}. */
+  static boolean held(List<Object> reply) {
+    return reply.get(0) instanceof Number status && status.intValue() == -1;
   }
 
   static int status(List<Object> reply) {

@@ -54,12 +54,48 @@ final class Envelope {
     }
   }
 
-  /** The entry could not be decoded: another format, bytes that are not ours, or a class outside the list. */
+  /** Why an entry could not be decoded here. Only {@link #CORRUPT} is no other JVM's to read. */
+  enum Why {
+    /** Another format or codec: written by another version of keyedcache, or by someone else. */
+    FOREIGN,
+    /** A class that this manager's serialization filter does not allow. */
+    FILTERED,
+    /** A class that is not on this JVM's class path. */
+    MISSING_CLASS,
+    /** A class whose serialized form differs from this JVM's version of it (another serialVersionUID). */
+    CHANGED_CLASS,
+    /** An entry of this format whose bytes do not decode. */
+    CORRUPT
+  }
+
+  /** The entry could not be decoded: another format, bytes that are not ours, or a class this JVM cannot make. */
   static final class Undecodable extends Exception {
     private static final long serialVersionUID = 1L;
+    private final Why why;
+    private final String className;
 
     Undecodable(String message, Throwable cause) {
+      this(Why.CORRUPT, null, message, cause);
+    }
+
+    Undecodable(Why why, String className, String message, Throwable cause) {
       super(message, cause);
+      this.why = why;
+      this.className = className;
+    }
+
+    Why why() {
+      return why;
+    }
+
+    /** The class that could not be made, when a class is why; else null. */
+    String className() {
+      return className;
+    }
+
+    /** Whether no JVM can read the entry: its format is this one, and its bytes do not decode. */
+    boolean corrupt() {
+      return why == Why.CORRUPT;
     }
   }
 
@@ -67,8 +103,10 @@ final class Envelope {
     byte[] keyPart = part(key);
     byte[] valuePart = part(value);
     byte[] stored = new byte[HEADER + 4 + keyPart.length + valuePart.length - 1];
-    System.arraycopy(header(deadline), 0, stored, 0, HEADER);
+    stored[0] = 'K';
+    stored[1] = '1';
     stored[2] = valuePart[0];
+    writeDigits(stored, deadline);
     int n = keyPart.length;
     stored[HEADER] = (byte) (n >>> 24);
     stored[HEADER + 1] = (byte) (n >>> 16);
@@ -110,7 +148,7 @@ final class Envelope {
   /** The same entry with another deadline. */
   static byte[] withDeadline(byte[] stored, long deadline) {
     byte[] copy = stored.clone();
-    System.arraycopy(digits(deadline), 0, copy, 3, 19);
+    writeDigits(copy, deadline);
     return copy;
   }
 
@@ -120,7 +158,7 @@ final class Envelope {
     header[0] = 'K';
     header[1] = '1';
     header[2] = 'J';
-    System.arraycopy(digits(deadline), 0, header, 3, 19);
+    writeDigits(header, deadline);
     return header;
   }
 
@@ -131,13 +169,23 @@ final class Envelope {
     if (deadline == NO_DEADLINE) {
       return NO_DEADLINE_DIGITS; // 19 digits already; callers only copy from it
     }
-    String digits = Long.toString(Math.max(0, deadline));
-    return ("0".repeat(19 - digits.length()) + digits).getBytes(StandardCharsets.US_ASCII);
+    byte[] digits = new byte[HEADER];
+    writeDigits(digits, deadline);
+    return java.util.Arrays.copyOfRange(digits, 3, HEADER);
+  }
+
+  /** Writes {@code deadline} into bytes 3 to 21 of {@code header}, as 19 ASCII digits (negative as 0). */
+  private static void writeDigits(byte[] header, long deadline) {
+    long rest = Math.max(0, deadline);
+    for (int i = HEADER - 1; i >= 3; i--) {
+      header[i] = (byte) ('0' + rest % 10);
+      rest /= 10;
+    }
   }
 
   static long deadline(byte[] stored) throws Undecodable {
     if (stored.length < HEADER + 4 || stored[0] != 'K' || stored[1] != '1' || (stored[2] != 'J' && stored[2] != 'S')) {
-      throw new Undecodable("not a keyedcache entry of format 1", null);
+      throw new Undecodable(Why.FOREIGN, null, "not a keyedcache entry of format 1", null);
     }
     // 19 ASCII digits, read in place: every read of an entry parses one
     long deadline = 0;
@@ -190,21 +238,49 @@ final class Envelope {
       return new String(stored, from, length, StandardCharsets.UTF_8);
     }
     if (codec != 'J') {
-      throw new Undecodable("an unknown codec " + (char) codec, null);
+      throw new Undecodable(Why.FOREIGN, null, "an unknown codec " + (char) codec, null);
     }
-    try (ObjectInputStream in = new FilteredInput(new ByteArrayInputStream(stored, from, length))) {
+    FilteredInput in = null;
+    try {
+      in = new FilteredInput(new ByteArrayInputStream(stored, from, length));
       return in.readObject();
     } catch (InvalidClassException e) {
-      throw new Undecodable("a class outside the serialization filter (" + e.getMessage() + ")", e);
-    } catch (IOException | ClassNotFoundException | RuntimeException e) {
+      if (in != null && in.rejected != null) {
+        throw new Undecodable(Why.FILTERED, in.rejected, "the class " + in.rejected
+            + " is outside this manager's serialization filter", e);
+      }
+      throw new Undecodable(Why.CHANGED_CLASS, e.classname, "the class " + e.classname + " differs from this JVM's"
+          + " version of it (" + e.getMessage() + ")", e);
+    } catch (ClassNotFoundException e) {
+      throw new Undecodable(Why.MISSING_CLASS, e.getMessage(), "the class " + e.getMessage()
+          + " is not on this JVM's class path", e);
+    } catch (IOException | RuntimeException e) {
       throw new Undecodable("its bytes do not decode (" + e + ")", e);
+    } finally {
+      if (in != null) {
+        try {
+          in.close();
+        } catch (IOException e) {
+          // a stream over bytes in memory
+        }
+      }
     }
   }
 
+  /** Java deserialization through the filter, with this manager's class loader first; it notes what it rejects. */
   private final class FilteredInput extends ObjectInputStream {
+    /** The first class the filter rejected, or null. */
+    String rejected;
+
     FilteredInput(InputStream in) throws IOException {
       super(in);
-      setObjectInputFilter(filter);
+      setObjectInputFilter(info -> {
+        ObjectInputFilter.Status status = filter.checkInput(info);
+        if (status == ObjectInputFilter.Status.REJECTED && rejected == null && info.serialClass() != null) {
+          rejected = info.serialClass().getName();
+        }
+        return status;
+      });
     }
 
     @Override

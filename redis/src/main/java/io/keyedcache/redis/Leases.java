@@ -165,7 +165,7 @@ final class Leases implements AutoCloseable {
     long until = 0;
     for (int attempt = 0; ; attempt++) {
       List<Object> reply = connection.call(write);
-      if (((Number) reply.get(0)).intValue() != -1) {
+      if (!CacheLink.held(reply)) {
         return reply;
       }
       if (until == 0) {

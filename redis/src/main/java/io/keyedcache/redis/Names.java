@@ -19,7 +19,7 @@ import java.util.List;
  * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:v:&lt;key&gt;   the entry (an {@link Envelope})
  * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:l:&lt;key&gt;   the lease of a step on it
  * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:i         the sorted index of the cache's CacheKey keys
- * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:e         the registry of the cache's value names, scored by when Redis drops each
+ * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:e         the registry of the cache's value names, scored by deadline
  * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:f:&lt;key&gt;   the flight lease of a cached function's computation
  * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:g:&lt;group&gt; the generation of a group, incremented by its deletion
  * </pre>

@@ -249,13 +249,16 @@ final class RedisStore<K, V> implements Store<K, V> {
     return entry;
   }
 
-  /** Decodes, or removes what cannot be decoded (logged once) and answers null: a miss. */
+  /**
+   * Decodes, or answers null, a miss: an entry this JVM cannot read is left in place, for another version may (a
+   * class outside its filter or class path, another format); only corrupt bytes, which nobody can read, are removed.
+   */
   private Envelope.Entry decode(K key, byte[] stored) {
     try {
       return link.envelope.decode(stored);
     } catch (Envelope.Undecodable e) {
-      link.connection.undecodable(link.names.value(key), e, true);
-      removeIfSame(key, stored);
+      boolean removed = e.corrupt() && removeIfSame(key, stored);
+      link.connection.undecodable(link.names.value(key), e, removed);
       return null;
     }
   }
@@ -287,7 +290,7 @@ final class RedisStore<K, V> implements Store<K, V> {
     try {
       link.connection.call(() -> Script.TOUCH.run(link.commands, new byte[][] {link.names.value(key),
           link.names.registry(key)}, Envelope.digits(deadline), CacheLink.px(now, deadline),
-          java.util.Arrays.copyOfRange(stored, 3, Envelope.HEADER), CacheLink.GRACE));
+          java.util.Arrays.copyOfRange(stored, 3, Envelope.HEADER)));
     } finally {
       link.invalidateNear(key);
     }

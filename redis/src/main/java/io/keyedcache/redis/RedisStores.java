@@ -61,7 +61,7 @@ final class RedisStores implements StoreFactory {
   private final ClassLoader classLoader;
   private final String jvm = UUID.randomUUID().toString();
   private final AtomicLong tokens = new AtomicLong();
-  private final Set<String> logged = ConcurrentHashMap.newKeySet();
+  private final Unreadable unreadable;
 
   private final Flights flights;
   private final Leases leases;
@@ -86,6 +86,7 @@ final class RedisStores implements StoreFactory {
     this.server = server;
     this.namespace = namespace;
     this.filter = filter;
+    this.unreadable = new Unreadable(server, filter);
     this.classLoader = classLoader;
     this.cluster = cluster;
     RedisURI first = seeds.get(0);
@@ -367,18 +368,16 @@ final class RedisStores implements StoreFactory {
     }
   }
 
-  /** Logs an entry that could not be decoded, once per key; {@code removed}: the caller removed it. */
-  void undecodable(byte[] name, Exception why, boolean removed) {
-    String key = new String(name, StandardCharsets.UTF_8);
-    if (logged.add(key)) {
-      LOG.log(System.Logger.Level.WARNING, "keyedcache " + (removed ? "removed" : "cannot read") + " the entry "
-          + key + (removed ? " from" : " on") + " Redis at " + server + ", which it could not decode: "
-          + why.getMessage() + (removed ? "" : " (taken as a miss)"));
-    }
+  /**
+   * Logs a read of an entry that could not be decoded (at most once a minute for each reason and class);
+   * {@code removed}: the caller removed it, its bytes being corrupt.
+   */
+  void undecodable(byte[] name, Envelope.Undecodable why, boolean removed) {
+    unreadable.note(name, why, removed);
   }
 
-  /** Logs an entry that could not be decoded and is left as it is, once per key. */
-  void undecodable(byte[] name, Exception why) {
+  /** Logs a read of an entry that could not be decoded and is left as it is. */
+  void undecodable(byte[] name, Envelope.Undecodable why) {
     undecodable(name, why, false);
   }
 

@@ -141,9 +141,13 @@ final class Scans<K, V> {
     };
   }
 
-  /** The names the registries list, less those whose entries Redis has dropped by their TTL. */
+  /**
+   * The names the registries list, less those whose entries Redis has dropped by their TTL: a name is scored by its
+   * entry's deadline, and Redis drops the entry the grace after it.
+   */
   long estimatedSize() {
-    Range<Long> dropped = Range.from(Range.Boundary.unbounded(), Range.Boundary.excluding(link.now()));
+    Range<Long> dropped = Range.from(Range.Boundary.unbounded(),
+        Range.Boundary.excluding(link.now() - CacheLink.GRACE_MILLIS));
     List<Integer> shards = shards();
     List<RedisFuture<Long>> pruned = new ArrayList<>(shards.size());
     List<RedisFuture<Long>> counted = new ArrayList<>(shards.size());

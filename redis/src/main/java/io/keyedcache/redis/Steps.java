@@ -103,7 +103,7 @@ final class Steps<K, V> {
         byte[] px = mode == SET ? CacheLink.px(now, deadline) : ascii("0");
         byte[] seen = stored == null ? EMPTY : stored;
         List<Object> reply = link.connection.call(() -> Script.COMMIT.run(link.commands, keys, lease.token, mode,
-            write, px, link.member(key), seen, CacheLink.GRACE));
+            write, px, link.member(key), seen));
         released = true;
         if (CacheLink.status(reply) == -1) {
           throw new javax.cache.CacheException("The step on key " + key + " of cache '" + link.cacheName

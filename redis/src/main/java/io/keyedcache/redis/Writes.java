@@ -58,14 +58,29 @@ final class Writes<K, V> {
     }
   }
 
-  /** Runs write.lua on one entry. */
+  /** write.lua's argument that asks for the envelopes the entries had, and the one that does not. */
+  static final byte[] ANSWER_OLDS = ascii("1");
+  static final byte[] STATES_ONLY = EMPTY;
+
+  /** Runs write.lua on one entry, whose new envelope (if any) is dated with the creation deadline. */
   Outcome run(K key, byte[] mode, long now, byte[][] lifetimes, byte[] expected, byte[] envelope) {
-    byte[][] keys = link.keys(key);
-    byte[][] args = {mode, ascii(Long.toString(now)), lifetimes[0], lifetimes[1], lifetimes[2], lifetimes[3],
-        lifetimes[4], lifetimes[5], expected, CacheLink.GRACE, envelope, link.member(key)};
+    byte[][] keys = link.writeKeys(List.of(key));
+    byte[][] args = {mode, Envelope.digits(now), lifetimes[0], lifetimes[1], lifetimes[2], lifetimes[3],
+        lifetimes[4], lifetimes[5], expected, ANSWER_OLDS, envelope, link.member(key)};
     List<Object> reply = link.waitingForLease(key, () -> Script.WRITE.run(link.commands, keys, args));
-    return new Outcome(((Number) reply.get(0)).intValue(), (byte[]) reply.get(1),
-        ((Number) reply.get(2)).intValue() == 1);
+    return outcome(reply, 0);
+  }
+
+  /** Entry {@code i}'s outcome in a reply of write.lua; its old envelope is null unless the script was asked for it. */
+  static Outcome outcome(List<Object> reply, int i) {
+    int code = ((byte[]) reply.get(0))[i] - '0';
+    byte[] old = reply.size() > 1 ? (byte[]) reply.get(i + 1) : null;
+    return new Outcome(code >> 1, old, (code & 1) == 1);
+  }
+
+  /** A new entry's envelope for write.lua: dated with the deadline that {@code creation} gives it now. */
+  byte[] envelope(K key, V value, long now, long creation) {
+    return link.envelope.encode(key, value, CacheLink.deadline(now, creation, Envelope.NO_DEADLINE));
   }
 
   // ---------------------------------------------------------------------------------------------- plain writes
@@ -83,26 +98,53 @@ final class Writes<K, V> {
       byte[][] names = {link.valueName(key), link.names.registry(key)};
       byte[] px = CacheLink.px(now, deadline);
       byte[] score = deadline == Envelope.NO_DEADLINE ? INFINITE
-          : ascii(Long.toString(deadline + CacheLink.GRACE_MILLIS));
+          : ascii(Long.toString(deadline));
       link.connection.call(() -> Script.SET.run(link.commands, names, stored, px, score));
       return;
     }
     // a key of a group joins its index in the same script, which waits for a step's lease as group deletion does
-    run(key, PUT, now, lifetimes(now, lifetime, lifetime, Step.UNCHANGED), EMPTY,
-        link.envelope.encode(key, value, 0));
+    for (int attempt = 1; ; attempt++) {
+      Outcome outcome = run(key, PUT, now, lifetimes(now, lifetime, lifetime, Step.UNCHANGED), EMPTY,
+          envelope(key, value, now, lifetime));
+      if (outcome.state() != FOREIGN) {
+        return;
+      }
+      replaceUnreadable(key, outcome, attempt);
+      now = link.now();
+    }
   }
 
   /** Stores {@code value} if the key has no live entry; returns the present value, or null if it stored. */
   V putIfAbsent(K key, V value) {
-    long now = link.now();
     long lifetime = link.expiring ? link.owner.lifetimeAtCreation() : Step.ETERNAL;
-    Outcome outcome = run(key, PUT_IF_ABSENT, now, lifetimes(now, lifetime, lifetime, Step.UNCHANGED), EMPTY,
-        link.envelope.encode(key, value, 0));
-    if (outcome.state() != LIVE) {
-      return null;
+    for (int attempt = 1; ; attempt++) {
+      long now = link.now();
+      Outcome outcome = run(key, PUT_IF_ABSENT, now, lifetimes(now, lifetime, lifetime, Step.UNCHANGED), EMPTY,
+          envelope(key, value, now, lifetime));
+      if (outcome.state() == ABSENT || outcome.state() == EXPIRED) {
+        return null;
+      }
+      Envelope.Entry present = outcome.state() == LIVE ? link.decodeOrLog(key, outcome.old()) : null;
+      if (present != null) {
+        return link.value(present);
+      }
+      replaceUnreadable(key, outcome, attempt);
     }
-    Envelope.Entry present = link.decodeOrLog(key, outcome.old());
-    return present == null ? null : link.value(present);
+  }
+
+  /**
+   * Removes the entry that a write found and this JVM cannot read (another format, a class outside its filter), so
+   * that the write, tried again, replaces it as it would a missing one (a read leaves it for the JVMs that can read
+   * it; a write replaces it): unless it changed meanwhile. Gives up after three tries.
+   */
+  private void replaceUnreadable(K key, Outcome outcome, int attempt) {
+    if (attempt == 3) {
+      throw new javax.cache.CacheException("Cache '" + link.cacheName + "': the entry of key " + key + " on "
+          + link.connection.server() + " changed three times into one this JVM cannot read while it wrote");
+    }
+    link.connection.call(() -> Script.REMOVE_IF_SAME.run(link.commands, link.keys(key), outcome.old(),
+        link.member(key)));
+    link.invalidateNear(key);
   }
 
   /** Removes the key's entry; returns its live value, or null. */
@@ -176,11 +218,11 @@ final class Writes<K, V> {
       }
     }
     byte[] mode = mode(plan.kind());
-    byte[] envelope = plan.value() == null ? EMPTY : link.envelope.encode(key, plan.value(), 0);
     ReentrantLock lock = link.orderingLock(key);
     Outcome outcome = null;
     try {
       long now = link.now();
+      byte[] envelope = plan.value() == null ? EMPTY : envelope(key, plan.value(), now, plan.creation());
       outcome = run(key, mode, now, lifetimes(now, plan.creation(), plan.update(), plan.access()), expected,
           envelope);
       return settle(key, step, now, outcome);

@@ -1,5 +1,5 @@
 -- A plain put: the entry KEYS[1] is ARGV[1], with PX ARGV[2] (0 for none), and its name joins the registry KEYS[2] of
--- the cache's value names, scored by when Redis drops it (ARGV[3]: 'inf', or its deadline and grace in ms). It does
+-- the cache's value names, scored by its deadline (ARGV[3]: 'inf', or the deadline in ms). It does
 -- not wait for a step's lease: a step that finds it landed under its lease writes nothing (commit.lua).
 if ARGV[2] == '0' then
   redis.call('SET', KEYS[1], ARGV[1])

@@ -19,6 +19,8 @@ import java.util.function.BooleanSupplier;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -155,6 +157,40 @@ class ClusterTierTest {
     cache.clear();
     assertThat(cache.iterator().hasNext()).isFalse();
     assertThat(perMaster("spread:*:v:*").values()).allMatch(count -> count == 0);
+  }
+
+  /**
+   * A cache has as many shards as the cluster has slots, so two shards often share a slot: a bulk write batched by
+   * slot, not by shard, would list one shard's names in another's registry.
+   */
+  @Test
+  void aBulkWriteListsEachNameInTheRegistryOfItsOwnShard() {
+    Cache<String, String> cache = manager("listed", "a").createCache("c", strings()
+        .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(Duration.TEN_MINUTES))
+        .setStatisticsEnabled(true));
+    Map<String, String> entries = new HashMap<>();
+    for (int i = 0; i < 2000; i++) {
+      entries.put("k" + i, "v" + i);
+    }
+    cache.putAll(entries);
+    cache.putAll(entries); // the second as updates
+    assertThat(registered("own")).as("names in their own shard's registry").isEqualTo(2000);
+    assertThat(registered("other")).as("names in another shard's registry").isZero();
+  }
+
+  /** How many names the cache "listed:c"'s registries list in their own shard ({@code own}), or in another. */
+  private static long registered(String where) {
+    String script = "local n = 0 for _, r in ipairs(redis.call('keys', ARGV[1])) do"
+        + " local p = string.sub(r, 1, string.find(r, '}', 1, true))"
+        + " for _, m in ipairs(redis.call('zrange', r, 0, -1)) do"
+        + " if (string.sub(m, 1, #p) == p) == (ARGV[2] == 'own') then n = n + 1 end end end return n";
+    long total = 0;
+    for (RedisServer node : cluster.nodes()) {
+      if ("*3".equals(node.send("ROLE"))) {
+        total += Long.parseLong(node.send("EVAL \"" + script + "\" 0 listed:*}:e " + where).substring(1));
+      }
+    }
+    return total;
   }
 
   @Test

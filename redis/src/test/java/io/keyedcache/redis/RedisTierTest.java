@@ -157,6 +157,29 @@ class RedisTierTest {
     assertThat(cache.get("number")).isNull();
   }
 
+  /**
+   * The size estimate counts an entry until Redis drops it, a grace minute after its deadline (its registry score is
+   * the deadline), and not after.
+   */
+  @Test
+  void theSizeEstimateCountsAnEntryUntilRedisDropsIt() {
+    io.keyedcache.provider.configuration.KeyedCacheConfiguration<Object, Object> config =
+        new io.keyedcache.provider.configuration.KeyedCacheConfiguration<>();
+    FakeTicker ticker = new FakeTicker();
+    config.ticker(ticker);
+    config.setExpiryPolicyFactory(javax.cache.expiry.CreatedExpiryPolicy.factoryOf(
+        new Duration(TimeUnit.MILLISECONDS, 100)));
+    Cache<Object, Object> cache = manager("sized").createCache("s", config);
+    cache.putAll(java.util.Map.of("a", 1, "b", 2)); // write.lua
+    cache.put("c", 3); // set.lua
+    RedisStore<?, ?> store = cache.unwrap(RedisStore.class);
+    assertThat(store.estimatedSize()).isEqualTo(3);
+    ticker.nanos += TimeUnit.MILLISECONDS.toNanos(100 + CacheLink.GRACE_MILLIS - 20);
+    assertThat(store.estimatedSize()).as("past the deadline, within the grace").isEqualTo(3);
+    ticker.nanos += TimeUnit.MILLISECONDS.toNanos(40);
+    assertThat(store.estimatedSize()).as("past the grace").isZero();
+  }
+
   static final class FakeTicker implements com.github.benmanes.caffeine.cache.Ticker {
     volatile long nanos;
 
@@ -293,8 +316,12 @@ class RedisTierTest {
     assertThat(REDIS.server().send("EXISTS filed:{filed:made-on-demand}:v:sk")).isEqualTo(":1");
   }
 
+  /**
+   * Bytes of another format are a miss and stay for whoever wrote them; corrupt bytes of this format, which nobody can
+   * read, are removed. Each is logged once however often it is read.
+   */
   @Test
-  void aValueThatCannotBeDecodedIsAMissAndIsRemoved() {
+  void anEntryOfAnotherFormatIsAMissLeftInPlaceAndCorruptBytesAreRemoved() {
     Cache<Object, Object> cache = manager("decode").createCache("d", new MutableConfiguration<>());
     List<java.util.logging.LogRecord> logged = new CopyOnWriteArrayList<>();
     java.util.logging.Handler handler = new java.util.logging.Handler() {
@@ -314,16 +341,41 @@ class RedisTierTest {
     try {
       cache.put("k", "v");
       String name = "decode:{decode:d}:v:sk";
-      assertThat(REDIS.server().send("SET " + name + " garbage")).isEqualTo("+OK");
+      assertThat(REDIS.server().send("SET " + name + " another-format")).isEqualTo("+OK");
+      for (int i = 0; i < 3; i++) {
+        assertThat(cache.get("k")).isNull();
+      }
+      assertThat(REDIS.server().send("EXISTS " + name)).as("left in place").isEqualTo(":1");
+      assertThat(logged).as("logged once, with its name").hasSize(1);
+      assertThat(logged.get(0).getMessage()).contains(name, "not a keyedcache entry of format 1", "left in place");
+      // the format's magic, a codec, and a deadline that is not 19 digits: this format, corrupt
+      assertThat(REDIS.server().send("SET " + name + " K1Snot-a-deadline-at-all-0000")).isEqualTo("+OK");
       assertThat(cache.get("k")).isNull();
-      assertThat(REDIS.server().send("EXISTS " + name)).isEqualTo(":0");
-      assertThat(REDIS.server().send("SET " + name + " garbage-again")).isEqualTo("+OK");
-      assertThat(cache.get("k")).isNull();
-      assertThat(logged).as("logged once for the key, with its name").hasSize(1);
-      assertThat(logged.get(0).getMessage()).contains(name).contains("not a keyedcache entry of format 1");
+      assertThat(REDIS.server().send("EXISTS " + name)).as("removed").isEqualTo(":0");
+      assertThat(logged).hasSize(2);
+      assertThat(logged.get(1).getMessage()).contains("removed the entry " + name, "no JVM can read it");
     } finally {
       logger.removeHandler(handler);
     }
+  }
+
+  /** A write replaces an entry this JVM cannot read as it would a missing one: a read leaves it, a write does not. */
+  @Test
+  void aWriteReplacesAnEntryThisJvmCannotRead() {
+    Cache<Object, Object> cache = manager("unread").createCache("u", new MutableConfiguration<>());
+    Names names = new Names("unread", "u");
+    String plain = new String(names.value("k"), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(REDIS.server().send("SET " + plain + " another-format")).isEqualTo("+OK");
+    assertThat(cache.get("k")).isNull();
+    assertThat(cache.putIfAbsent("k", "mine")).as("taken as absent").isTrue();
+    assertThat(cache.get("k")).isEqualTo("mine");
+
+    io.keyedcache.CacheKey grouped = io.keyedcache.CacheKey.of("group", 1);
+    String member = new String(names.value(grouped), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(REDIS.server().send("SET " + member + " another-format")).isEqualTo("+OK");
+    cache.put(grouped, "written");
+    assertThat(cache.get(grouped)).isEqualTo("written");
+    assertThat(REDIS.server().send("EXISTS " + member)).isEqualTo(":1");
   }
 
   @Test
@@ -343,9 +395,8 @@ class RedisTierTest {
     Unlisted.made = false;
     assertThat(reader.get("k")).isNull();
     assertThat(Unlisted.made).isFalse();
-    // the writer's near cache lets go of it when the removal's invalidation arrives: wait for that
-    assertThat(writer.unwrap(RedisStore.class).tracking().barrier()).isTrue();
-    assertThat(writer.get("k")).as("removed as undecodable by the reader").isNull();
+    assertThat(REDIS.server().send("EXISTS filter:{filter:f}:v:sk")).as("left in place by the reader").isEqualTo(":1");
+    assertThat(writer.get("k")).isInstanceOf(Unlisted.class);
   }
 
   @Test
