@@ -111,7 +111,7 @@ public final class KeyedCacheManager implements CacheManager {
     requireNonNull(cacheName, "cacheName must not be null");
     requireNonNull(configuration, "configuration must not be null");
     KeyedCacheConfiguration<K, V> copy = copyOf(configuration);
-    SettingsSource source = SettingsSource.CODE;
+    SettingsSource source = shared ? SettingsSource.SHARED_CODE : SettingsSource.CODE;
     if (file != null) {
       source = SettingsSource.file(file.source(), cacheName,
           copy.getKeyType() == Object.class && copy.getValueType() == Object.class, shared);
@@ -155,7 +155,7 @@ public final class KeyedCacheManager implements CacheManager {
     if (!shared || settings.isStoreByValue()) {
       return stores;
     }
-    System.getLogger(KeyedCacheManager.class.getName()).log(System.Logger.Level.INFO, "keyedcache: cache '"
+    System.getLogger(KeyedCacheManager.class.getName()).log(System.Logger.Level.WARNING, "keyedcache: cache '"
         + cacheName + "' of " + this + " is store-by-reference, so it lives in this JVM only (references cannot"
         + " cross JVMs); make it store-by-value to share it");
     return CaffeineStore.FACTORY;

@@ -6,6 +6,8 @@ package io.keyedcache.provider;
  */
 final class SettingsSource {
   static final SettingsSource CODE = new SettingsSource(null, null, false, false);
+  /** A cache that code set up on a manager of a shared tier. */
+  static final SettingsSource SHARED_CODE = new SettingsSource(null, null, false, true);
 
   private final String file;
   private final String prefix;
@@ -31,8 +33,12 @@ final class SettingsSource {
   String storeByReference() {
     String setting = file == null ? "configure the cache with setStoreByValue(false)"
         : "set " + prefix + "store-by-value = false in " + file;
-    return shared ? setting + " (the cache then lives in this JVM only: the shared tier sends values to other JVMs"
-        + " as bytes)" : setting;
+    if (!shared) {
+      return "make it Serializable or " + setting;
+    }
+    return "make it Serializable and list it in the manager's serialization-filter: the shared tier sends keys and"
+        + " values to other JVMs as Java-serialized bytes (or " + setting + ", and the cache lives in this JVM only,"
+        + " not shared)";
   }
 
   /** Where the key type was set, to follow a message about it; empty when code set it. */

@@ -20,23 +20,42 @@ import java.util.concurrent.atomic.AtomicLongArray;
 final class NearCache<K, V> {
   private static final int STRIPES = 64;
 
-  /** A value kept near with its deadline; a value without one is kept as itself, so that its hit reads one less. */
-  record Timed(Object value, long deadline) {}
+  /**
+   * A value kept near with its deadline and its stored size; a small value without a deadline is kept as itself, so
+   * that its hit reads one less.
+   */
+  record Timed(Object value, long deadline, int bytes) {}
 
   private final Tracking tracking;
   private final boolean strict;
   private final Envelope envelope;
   private final Cache<K, Object> entries;
+  /** The largest stored size of a value kept near. */
+  private final long largestValue;
+  /** What every entry weighs at least: an even share of the weight, so that no more than the most entries fit. */
+  private final long least;
   private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
   private final AtomicLong epoch = new AtomicLong();
 
-  NearCache(Tracking tracking, Envelope envelope, long maximumSize) {
+  /**
+   * @param maximumSize the most entries kept
+   * @param maximumWeight the most bytes kept, each value counted by its stored size
+   * @param largestValue the largest stored size of a value that is kept near at all
+   */
+  NearCache(Tracking tracking, Envelope envelope, long maximumSize, long maximumWeight, long largestValue) {
     this.tracking = tracking;
     this.strict = tracking.strict();
     this.envelope = envelope;
-    // no expiry of Caffeine's: the last bound on a near entry's life is Tracking's periodic clear, which costs a hit
-    // nothing (an expiring cache reads a clock on every hit)
-    this.entries = Caffeine.newBuilder().maximumSize(maximumSize).build();
+    this.largestValue = largestValue;
+    this.least = Math.max(1, maximumWeight / Math.max(1, maximumSize));
+    // One bound for both: an entry weighs its bytes but never less than an even share, so that at most maximumSize
+    // entries and maximumWeight bytes fit. No expiry of Caffeine's: the last bound on a near entry's life is
+    // Tracking's periodic clear, which costs a hit nothing (an expiring cache reads a clock on every hit).
+    long share = least;
+    this.entries = Caffeine.newBuilder().maximumWeight(maximumWeight)
+        .<K, Object>weigher((key, near) -> (int) Math.min(Integer.MAX_VALUE,
+            near instanceof Timed ? Math.max(share, ((Timed) near).bytes()) : share))
+        .build();
   }
 
   /**
@@ -65,12 +84,18 @@ final class NearCache<K, V> {
     return epoch.get();
   }
 
-  /** Keeps what a read fetched, unless an invalidation of the key (or of all) was handled since its stamp. */
-  void populate(K key, V value, long deadline, long epochBefore, long stampBefore) {
+  /**
+   * Keeps what a read fetched ({@code bytes} stored), unless an invalidation of the key (or of all) was handled since
+   * its stamp, or it is larger than a value kept near may be.
+   */
+  void populate(K key, V value, long deadline, int bytes, long epochBefore, long stampBefore) {
+    if (bytes > largestValue) {
+      return;
+    }
+    Object near = deadline == Envelope.NO_DEADLINE && bytes <= least ? value : new Timed(value, deadline, bytes);
     int stripe = stripe(key);
     entries.asMap().compute(key, (k, old) -> tracking.armed() && epoch.get() == epochBefore
-        && stripes.get(stripe) == stampBefore ? (deadline == Envelope.NO_DEADLINE ? value : new Timed(value, deadline))
-        : old);
+        && stripes.get(stripe) == stampBefore ? near : old);
   }
 
   /** The value of a hit. */

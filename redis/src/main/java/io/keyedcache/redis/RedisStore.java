@@ -111,7 +111,7 @@ final class RedisStore<K, V> implements Store<K, V> {
       }
     }
     if (near != null && NearCache.nameable(key)) {
-      near.populate(key, link.value(entry), entry.deadline(), epoch, stamp);
+      near.populate(key, link.value(entry), entry.deadline(), stored.length, epoch, stamp);
     }
     return link.value(entry);
   }
@@ -166,7 +166,7 @@ final class RedisStore<K, V> implements Store<K, V> {
           Envelope.Entry entry = live(key, bytes);
           if (entry != null) {
             if (near != null && NearCache.nameable(key)) {
-              near.populate(key, link.value(entry), entry.deadline(), epoch, stamps[j]);
+              near.populate(key, link.value(entry), entry.deadline(), bytes.length, epoch, stamps[j]);
             }
             values[fetched.get(j)] = link.value(entry);
           }
@@ -217,6 +217,11 @@ final class RedisStore<K, V> implements Store<K, V> {
       return null;
     }
     return !(hit instanceof NearCache.Timed) || beforeDeadline((NearCache.Timed) hit) ? hit : null;
+  }
+
+  /** How many entries the near cache keeps now (0 without one), for tests. */
+  long nearSize() {
+    return near == null ? 0 : near.size();
   }
 
   /** Before its deadline (past it, the server read reports it). */

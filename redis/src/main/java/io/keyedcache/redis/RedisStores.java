@@ -26,9 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -62,6 +60,9 @@ final class RedisStores implements StoreFactory {
   private final String jvm = UUID.randomUUID().toString();
   private final AtomicLong tokens = new AtomicLong();
   private final Unreadable unreadable;
+  private final long timeoutMillis;
+  /** The client's threads and reconnect delay, this manager's own: shut down with it. */
+  private final io.lettuce.core.resource.ClientResources resources;
 
   private final Flights flights;
   private final Leases leases;
@@ -77,26 +78,29 @@ final class RedisStores implements StoreFactory {
    * {@code seeds}: the server, or with {@code cluster} the nodes to learn the cluster's topology from (any of them
    * will do; the others are found).
    */
-  RedisStores(List<RedisURI> seeds, boolean cluster, String server, String namespace, String filter,
-      ClassLoader classLoader, long flightLeaseMillis, long leaseTimeoutMillis, RedisTier.NearSettings near,
-      int replicaAcks, long replicaAckTimeoutMillis) {
-    this.near = near;
-    this.replicaAcks = replicaAcks;
-    this.replicaAckTimeoutMillis = replicaAckTimeoutMillis;
-    this.server = server;
-    this.namespace = namespace;
-    this.filter = filter;
+  RedisStores(List<RedisURI> given, boolean cluster, RedisSettings settings, ClassLoader classLoader) {
+    this.near = settings.near();
+    this.replicaAcks = settings.replicaAcks();
+    this.replicaAckTimeoutMillis = settings.replicaAckTimeoutMillis();
+    this.server = settings.server();
+    this.namespace = settings.namespace();
+    this.filter = settings.filter();
+    this.timeoutMillis = settings.timeoutMillis();
     this.unreadable = new Unreadable(server, filter);
     this.classLoader = classLoader;
     this.cluster = cluster;
+    List<RedisURI> seeds = Connecting.seeds(given, settings);
     RedisURI first = seeds.get(0);
+    this.resources = Connecting.resources(settings);
     Supplier<List<RedisURI>> nodes;
     Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> pubsub;
     if (cluster) {
-      RedisClusterClient clusterClient = RedisClusterClient.create(seeds);
+      RedisClusterClient clusterClient = RedisClusterClient.create(resources, seeds);
       this.client = clusterClient;
       clusterClient.setOptions(ClusterClientOptions.builder()
           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          .socketOptions(Connecting.socket(settings))
+          .timeoutOptions(Connecting.timeouts(settings))
           // a failover moves slots to a replica: found by the MOVED replies it causes, and checked every few s
           .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
               .enablePeriodicRefresh(Duration.ofSeconds(5))
@@ -110,10 +114,12 @@ final class RedisStores implements StoreFactory {
       nodes = () -> masters(clusterClient, first);
       pubsub = () -> clusterClient.connectPubSub(ByteArrayCodec.INSTANCE);
     } else {
-      RedisClient single = RedisClient.create();
+      RedisClient single = RedisClient.create(resources);
       this.client = single;
       single.setOptions(ClientOptions.builder()
           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          .socketOptions(Connecting.socket(settings))
+          .timeoutOptions(Connecting.timeouts(settings))
           .build());
       StatefulRedisConnection<byte[], byte[]> connected = connectSingle(single, first);
       this.connection = connected;
@@ -122,8 +128,8 @@ final class RedisStores implements StoreFactory {
       nodes = () -> List.of(first);
       pubsub = () -> single.connectPubSub(ByteArrayCodec.INSTANCE, first);
     }
-    this.leases = new Leases(this, leaseTimeoutMillis);
-    this.flights = new Flights(this, pubsub, namespace, flightLeaseMillis);
+    this.leases = new Leases(this, settings.leaseTimeoutMillis());
+    this.flights = new Flights(this, pubsub, namespace, settings.flightLeaseMillis());
     this.tracking = near.size() == 0 ? null
         : new Tracking(client.getResources(), nodes, cluster, server, namespace, near.heartbeatMillis(),
             near.lifetimeMillis(), near.strict());
@@ -132,18 +138,20 @@ final class RedisStores implements StoreFactory {
   private StatefulRedisConnection<byte[], byte[]> connectSingle(RedisClient single, RedisURI uri) {
     try {
       return single.connect(ByteArrayCodec.INSTANCE, uri);
-    } catch (RedisException e) {
+    } catch (RedisException | IllegalStateException e) {
       single.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-      throw new CacheException("keyedcache cannot reach Redis at " + server + ": " + describe(e), e);
+      resources.shutdown(0, 2, TimeUnit.SECONDS);
+      throw Connecting.failure("Redis at " + server, e, timeoutMillis);
     }
   }
 
   private StatefulRedisClusterConnection<byte[], byte[]> connectCluster(RedisClusterClient clusterClient) {
     try {
       return clusterClient.connect(ByteArrayCodec.INSTANCE);
-    } catch (RedisException e) {
+    } catch (RedisException | IllegalStateException e) {
       clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-      throw new CacheException("keyedcache cannot reach the Redis Cluster at " + server + ": " + describe(e), e);
+      resources.shutdown(0, 2, TimeUnit.SECONDS);
+      throw Connecting.failure("the Redis Cluster at " + server, e, timeoutMillis);
     }
   }
 
@@ -173,7 +181,7 @@ final class RedisStores implements StoreFactory {
     if (tracking == null) {
       return null;
     }
-    NearCache<K, V> cache = new NearCache<>(tracking, envelope, near.size());
+    NearCache<K, V> cache = new NearCache<>(tracking, envelope, near.size(), near.weight(), near.largestValue());
     tracking.register(tag, cache);
     return cache;
   }
@@ -303,7 +311,9 @@ final class RedisStores implements StoreFactory {
             continue;
           }
         }
-        throw new CacheException("Redis at " + server + " failed: " + describe(e), e);
+        throw new CacheException("Redis at " + server + (e instanceof io.lettuce.core.RedisCommandTimeoutException
+            ? " did not answer within " + timeoutMillis + " ms (the setting timeout)"
+            : " failed: " + Connecting.describe(e)), e);
       }
     }
   }
@@ -381,15 +391,6 @@ final class RedisStores implements StoreFactory {
     undecodable(name, why, false);
   }
 
-  private static String describe(RedisException e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = e.getMessage();
-    return root == e ? message : message + " (" + root.getMessage() + ")";
-  }
-
   @Override
   public void close() {
     if (tracking != null) {
@@ -399,5 +400,6 @@ final class RedisStores implements StoreFactory {
     leases.close();
     connection.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    resources.shutdown(0, 2, TimeUnit.SECONDS);
   }
 }

@@ -5,8 +5,6 @@ import io.keyedcache.provider.store.StoreTier;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterURIUtil;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -68,17 +66,27 @@ public final class RedisTier implements StoreTier {
 
   /**
    * The bound on every wait for a key that a step of another JVM holds (a write-through, an entry processor, a
-   * custom expiry policy): {@code lease-timeout} (ms). A step's lease lives two thirds of it unless renewed (it is
+   * custom expiry policy): {@code lease-timeout} (ms), by default {@code timeout}. A step's lease lives two thirds of it unless renewed (it is
    * renewed every third of that while the step runs). An operation that cannot have its key within it throws a
    * {@link CacheException} naming the cache and the key and changes nothing; a JVM that dies, stops or is cut off
    * while it holds a key holds up the others for at most two thirds of it.
    */
   public static final long DEFAULT_LEASE_TIMEOUT_MILLIS = 5_000;
 
-  private static final Set<String> SETTINGS = Set.of("namespace", "serialization-filter", "flight-lease",
-      "lease-timeout",
-      "near-cache-size", "near-cache-lifetime", "near-cache-heartbeat", "near-cache-strict", "replica-acks",
-      "replica-ack-timeout");
+  /**
+   * The longest a command waits for the server's reply, so that a hung or paused server fails a call after it:
+   * {@code timeout} (ms). It is also the default of {@code lease-timeout}.
+   */
+  public static final long DEFAULT_TIMEOUT_MILLIS = 5_000;
+
+  /** The longest a connection attempt waits for the server to accept it: {@code connect-timeout} (ms). */
+  public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 2_000;
+
+  /**
+   * The longest pause between two attempts to reconnect after the server was lost, which start at once and back off
+   * up to it: {@code reconnect-delay} (ms).
+   */
+  public static final long DEFAULT_RECONNECT_DELAY_MILLIS = 1_000;
 
   private static final String CLUSTER = "redis-cluster";
 
@@ -92,80 +100,39 @@ public final class RedisTier implements StoreTier {
 
   @Override
   public StoreFactory connect(URI uri, Properties settings, ClassLoader classLoader) {
-    Properties merged = new Properties();
-    merged.putAll(settings);
-    StringBuilder rest = new StringBuilder();
-    if (uri.getRawQuery() != null) {
-      // our settings may come as query parameters; Lettuce gets the others
-      for (String parameter : uri.getRawQuery().split("&")) {
-        int equals = parameter.indexOf('=');
-        String name = equals < 0 ? parameter : parameter.substring(0, equals);
-        if (SETTINGS.contains(name)) {
-          merged.setProperty(name, URLDecoder.decode(parameter.substring(equals + 1), StandardCharsets.UTF_8));
-        } else {
-          rest.append(rest.length() == 0 ? "?" : "&").append(parameter);
-        }
-      }
-    }
-    String namespace = merged.getProperty("namespace", uri.getFragment() == null ? "keyedcache" : uri.getFragment());
-    if (!namespace.matches("[A-Za-z0-9_.-]+")) {
-      throw new CacheException("The namespace of " + server(uri) + " must be letters, digits, - _ or ., not '"
-          + namespace + "'");
-    }
+    RedisSettings parsed = RedisSettings.parse(uri, settings, System.getenv());
     boolean cluster = uri.getScheme().endsWith("-cluster");
+    if (uri.getScheme().equals("redis-sentinel") && !parsed.lettuceQuery().contains("sentinelMasterId=")) {
+      throw new CacheException("The Sentinel URI " + server(uri) + " names no master: add ?sentinelMasterId=<the"
+          + " master's name> (the URI's fragment is keyedcache's namespace, not the master's name as in Lettuce)");
+    }
     List<RedisURI> seeds;
     try {
       String text = uri.toString();
       int end = text.indexOf('?') >= 0 ? text.indexOf('?') : text.indexOf('#') >= 0 ? text.indexOf('#') : text.length();
-      String lettuce = text.substring(0, end) + rest;
+      String lettuce = text.substring(0, end) + parsed.lettuceQuery();
       seeds = cluster
           ? RedisClusterURIUtil.toRedisURIs(URI.create(lettuce.replaceFirst("-cluster://", "://")))
           : List.of(RedisURI.create(lettuce));
     } catch (IllegalArgumentException e) {
       throw new CacheException("keyedcache cannot read the Redis URI " + server(uri) + ": " + e.getMessage(), e);
     }
-    String filter = merged.getProperty("serialization-filter");
-    String jvmWide = System.getProperty(FILTER_PROPERTY);
-    if (jvmWide != null && !jvmWide.isBlank()) {
-      filter = filter == null ? jvmWide : filter + ";" + jvmWide;
-    }
-    long lease = number(merged, "flight-lease", DEFAULT_FLIGHT_LEASE_MILLIS, 100, uri);
-    long leaseTimeout = number(merged, "lease-timeout", DEFAULT_LEASE_TIMEOUT_MILLIS, 30, uri);
-    String strict = merged.getProperty("near-cache-strict", "false").strip();
-    if (!strict.equals("true") && !strict.equals("false")) {
-      throw new CacheException("The near-cache-strict of " + server(uri) + " must be true or false, not '" + strict
-          + "'");
-    }
-    NearSettings near = new NearSettings(number(merged, "near-cache-size", DEFAULT_NEAR_CACHE_SIZE, 0, uri),
-        number(merged, "near-cache-lifetime", DEFAULT_NEAR_CACHE_LIFETIME_MILLIS, 1, uri),
-        number(merged, "near-cache-heartbeat", DEFAULT_NEAR_CACHE_HEARTBEAT_MILLIS, 10, uri),
-        Boolean.parseBoolean(strict));
-    long replicaAcks = number(merged, "replica-acks", 0, 0, uri);
-    if (replicaAcks > Integer.MAX_VALUE) {
-      throw new CacheException("The replica-acks of " + server(uri) + " must be a number of replicas, not "
-          + replicaAcks);
-    }
-    long replicaAckTimeout = number(merged, "replica-ack-timeout", DEFAULT_REPLICA_ACK_TIMEOUT_MILLIS, 1, uri);
-    return new RedisStores(seeds, cluster, server(uri), namespace, filter, classLoader, lease, leaseTimeout, near,
-        (int) replicaAcks, replicaAckTimeout);
+    return new RedisStores(seeds, cluster, parsed, classLoader);
   }
 
-  /** The near cache settings of a manager; a size of 0 turns it off. */
-  record NearSettings(long size, long lifetimeMillis, long heartbeatMillis, boolean strict) {}
+  /**
+   * The near cache settings of a manager; a size of 0 turns it off. {@code weight}: the most bytes each cache keeps
+   * near; {@code largestValue}: the largest value (in bytes) kept near at all.
+   */
+  record NearSettings(long size, long lifetimeMillis, long heartbeatMillis, boolean strict, long weight,
+      long largestValue) {}
 
-  private static long number(Properties settings, String name, long fallback, long least, URI uri) {
-    String text = settings.getProperty(name);
-    long value;
-    try {
-      value = text == null ? fallback : Long.parseLong(text.strip());
-    } catch (NumberFormatException e) {
-      value = least - 1;
-    }
-    if (value < least) {
-      throw new CacheException("The " + name + " of " + server(uri) + " must be a whole number, " + least
-          + " or more, not '" + text + "'");
-    }
-    return value;
+  /**
+   * The most bytes (counted by the values' stored sizes) each cache keeps near unless {@code near-cache-weight} says
+   * otherwise: a thirty-second of the JVM's largest heap, so that a few caches of large values stay a modest share.
+   */
+  public static long defaultNearCacheWeight() {
+    return Math.max(1 << 20, Runtime.getRuntime().maxMemory() / 32);
   }
 
   /** Where the server is, for messages: scheme, host and port, never the user information. */

@@ -347,4 +347,49 @@ class NearCacheTest {
         .isInstanceOf(CacheException.class)
         .hasMessageContaining("near-cache-strict").hasMessageContaining("must be true or false, not 'yes'");
   }
+
+  /**
+   * The near cache is bounded by bytes as well as by entries: 50 values of 100 KB under a weight of 1 MB keep at most
+   * 10 near, and a value above the largest kept near is read from the server every time.
+   */
+  @Test
+  void theNearCacheKeepsNoMoreBytesThanItsWeightAndNoValueAboveItsLargest() {
+    Cache<String, String> writer = manager("weighed", "w", "near-cache-size", "0").createCache("c", strings());
+    Cache<String, String> reader = manager("weighed", "r", "near-cache-weight", "1000000",
+        "near-cache-max-value", "200000").createCache("c", strings());
+    String hundredKb = "x".repeat(100_000);
+    for (int i = 0; i < 50; i++) {
+      writer.put("k" + i, hundredKb);
+    }
+    for (int i = 0; i < 50; i++) {
+      assertThat(reader.get("k" + i)).hasSize(100_000);
+    }
+    RedisStore<?, ?> store = reader.unwrap(RedisStore.class);
+    assertThat(store.nearSize()).as("100 KB values kept near under 1 MB").isBetween(1L, 10L);
+    writer.put("large", "y".repeat(300_000));
+    assertThat(reader.get("large")).hasSize(300_000);
+    assertThat(gets(() -> assertThat(reader.get("large")).hasSize(300_000)))
+        .as("a value above near-cache-max-value is read from the server again").isEqualTo(1);
+  }
+
+  /**
+   * 60 values of 5 MB read once each by a JVM with a 256 MB heap and the near cache's default bounds (a thirty-second
+   * of the heap, and a sixteenth of that for one value): none is kept near, and the JVM does not run out of memory.
+   */
+  @Test
+  void largeValuesDoNotRunASmallHeapOutOfMemory() throws Exception {
+    Cache<String, String> writer = manager("large", "w", "near-cache-size", "0").createCache("big", strings());
+    String fiveMb = "z".repeat(5 * 1024 * 1024);
+    for (int i = 0; i < 60; i++) {
+      writer.put("big" + i, fiveMb);
+    }
+    WorkerProcess worker = WorkerProcess.start(BigValueWorker.class, REDIS.server().uri(), "large", "60");
+    try {
+      assertThat(worker.process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).as("the worker ended").isTrue();
+      assertThat(worker.lines).as("the worker's output").contains("READ 60", "NEAR 0", "DONE")
+          .noneMatch(line -> line.contains("OutOfMemoryError"));
+    } finally {
+      worker.process.destroyForcibly();
+    }
+  }
 }

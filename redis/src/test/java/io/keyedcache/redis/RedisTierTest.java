@@ -310,7 +310,11 @@ class RedisTierTest {
     assertThat(REDIS.server().send("EXISTS filed:{filed:orders}:v:so1")).isEqualTo(":1");
     assertThatThrownBy(() -> orders.put("o2", new Object())).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("set caches.orders.store-by-value = false in " + file.toUri())
-        .hasMessageContaining("lives in this JVM only");
+        .hasMessageContaining("serialization-filter").hasMessageContaining("in this JVM only");
+    Cache<Object, Object> coded = manager("coded").createCache("coded", new MutableConfiguration<>());
+    assertThatThrownBy(() -> coded.put("o2", new Object())).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("make it Serializable and list it in the manager's serialization-filter")
+        .hasMessageContaining("or configure the cache with setStoreByValue(false), and the cache lives in this JVM");
     Cache<Object, Object> made = manager.getCache("made-on-demand");
     made.put("k", "v");
     assertThat(REDIS.server().send("EXISTS filed:{filed:made-on-demand}:v:sk")).isEqualTo(":1");

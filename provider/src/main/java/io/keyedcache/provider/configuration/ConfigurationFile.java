@@ -74,11 +74,27 @@ public final class ConfigurationFile {
       Map.entry("serialization-filter", "the classes a shared tier may decode, as a java.io.ObjectInputFilter"
           + " pattern, such as com.example.**"),
       Map.entry("lease-timeout", "on a shared tier, the longest an operation waits for a key that another JVM's"
-          + " step holds, in milliseconds; a step's lease lives two thirds of it unless renewed (default 5000)"),
+          + " step holds, in milliseconds; a step's lease lives two thirds of it unless renewed (default: timeout)"),
+      Map.entry("timeout", "on a shared tier, the longest a command waits for the server's reply, in milliseconds"
+          + " (default 5000)"),
+      Map.entry("connect-timeout", "on a shared tier, the longest a connection attempt waits, in milliseconds"
+          + " (default 2000)"),
+      Map.entry("reconnect-delay", "on a shared tier, the longest pause between attempts to reconnect to a lost"
+          + " server, in milliseconds (default 1000)"),
+      Map.entry("client-name", "on a shared tier, the name of the manager's connections in CLIENT LIST"
+          + " (default keyedcache-<namespace>)"),
+      Map.entry("user", "on a shared tier, the user name to log in with, instead of the URI's"
+          + " (default: the environment variable KEYEDCACHE_REDIS_USER)"),
+      Map.entry("password", "on a shared tier, the password to log in with, instead of the URI's"
+          + " (default: the environment variable KEYEDCACHE_REDIS_PASSWORD)"),
       Map.entry("flight-lease", "on a shared tier, the milliseconds a cached function's computation holds its"
           + " lease unless renewed (default 10000)"),
       Map.entry("near-cache-size", "on a shared tier, the entries each cache keeps near, in this JVM"
           + " (default 10000; 0: none)"),
+      Map.entry("near-cache-weight", "on a shared tier, the most bytes each cache keeps near, counted by the values'"
+          + " stored sizes (default: a thirty-second of the largest heap)"),
+      Map.entry("near-cache-max-value", "on a shared tier, the largest value kept near, in bytes as stored"
+          + " (default: a sixteenth of near-cache-weight)"),
       Map.entry("near-cache-lifetime", "on a shared tier, how often the near caches are emptied, in milliseconds:"
           + " the longest a near entry is kept (default 60000)"),
       Map.entry("near-cache-heartbeat", "on a shared tier, how often the near caches' connection is checked, in"
@@ -288,7 +304,8 @@ public final class ConfigurationFile {
         throw error(source, key, "letters, digits, - _ or ., not '" + value + "'");
       default:
         if (value.isEmpty()) {
-          throw error(source, key, "a filter pattern, such as com.example.**");
+          throw error(source, key, key.equals("serialization-filter") ? "a filter pattern, such as com.example.**"
+              : "a value");
         }
         return value;
     }

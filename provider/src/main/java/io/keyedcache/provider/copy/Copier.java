@@ -27,14 +27,15 @@ public interface Copier {
    * @param classLoader the loader that resolves classes while deserializing
    */
   static Copier serializing(ClassLoader classLoader) {
-    return serializing(classLoader, "configure the cache with setStoreByValue(false)");
+    return serializing(classLoader, "make it Serializable or configure the cache with setStoreByValue(false)");
   }
 
   /**
    * As {@link #serializing(ClassLoader)}, with what the message about a value that cannot be copied tells the user
    * to do instead of making it {@code Serializable}.
    *
-   * @param remedy for example {@code set caches.products.store-by-value = false in classpath:caches.properties}
+   * @param remedy what to do, for example {@code make it Serializable or set caches.products.store-by-value = false in
+   *     classpath:caches.properties}
    */
   static Copier serializing(ClassLoader classLoader, String remedy) {
     return new SerializingCopier(classLoader, remedy);

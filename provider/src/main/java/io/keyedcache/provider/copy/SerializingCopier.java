@@ -91,7 +91,7 @@ final class SerializingCopier implements Copier {
     return new IllegalArgumentException("Cannot copy an object of class " + object.getClass().getName()
         + " for store-by-value: it is not serializable"
         + (cause == null ? "" : " (" + cause.getMessage() + " is not serializable)")
-        + "; make it Serializable or " + remedy, cause);
+        + "; " + remedy, cause);
   }
 
   static boolean isImmutable(Class<?> type) {

@@ -1,0 +1,114 @@
+package io.keyedcache.redis;
+
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisCredentials;
+import io.lettuce.core.RedisCredentialsProvider;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.cache.CacheException;
+
+/**
+ * How a manager's settings become Lettuce's options (timeouts, reconnect delay, client name, credentials), and how
+ * what Lettuce throws becomes a message that says what is wrong and which setting changes it.
+ */
+final class Connecting {
+  private Connecting() {}
+
+  /** The URIs to connect to: {@code given}, with the settings' timeout, client name and credentials. */
+  static List<RedisURI> seeds(List<RedisURI> given, RedisSettings settings) {
+    List<RedisURI> seeds = new ArrayList<>(given.size());
+    for (RedisURI uri : given) {
+      RedisURI.Builder builder = RedisURI.builder(uri).withTimeout(Duration.ofMillis(settings.timeoutMillis()))
+          .withClientName(uri.getClientName() != null ? uri.getClientName() : settings.clientName());
+      if (settings.password() != null) {
+        String user = settings.user() != null ? settings.user() : userOf(uri);
+        if (user != null) {
+          builder.withAuthentication(user, settings.password());
+        } else {
+          builder.withPassword(settings.password());
+        }
+      }
+      seeds.add(builder.build());
+    }
+    return seeds;
+  }
+
+  /** The user name the URI's user information gives, or null. */
+  private static String userOf(RedisURI uri) {
+    if (uri.getCredentialsProvider() instanceof RedisCredentialsProvider.ImmediateRedisCredentialsProvider given) {
+      RedisCredentials credentials = given.resolveCredentialsNow();
+      return credentials != null && credentials.hasUsername() ? credentials.getUsername() : null;
+    }
+    return null;
+  }
+
+  /** The client's own resources: its threads, and reconnect attempts that back off up to reconnect-delay. */
+  static ClientResources resources(RedisSettings settings) {
+    long most = settings.reconnectDelayMillis();
+    return ClientResources.builder()
+        .reconnectDelay(Delay.exponential(Duration.ofMillis(Math.min(10, most)), Duration.ofMillis(most), 2,
+            TimeUnit.MILLISECONDS))
+        .build();
+  }
+
+  static SocketOptions socket(RedisSettings settings) {
+    return SocketOptions.builder().connectTimeout(Duration.ofMillis(settings.connectTimeoutMillis()))
+        .keepAlive(true).build();
+  }
+
+  static TimeoutOptions timeouts(RedisSettings settings) {
+    return TimeoutOptions.enabled(Duration.ofMillis(settings.timeoutMillis()));
+  }
+
+  /** The exception for a manager that could not connect to {@code where}. */
+  static CacheException failure(String where, RuntimeException e, long timeoutMillis) {
+    String root = root(e).getMessage() == null ? root(e).toString() : root(e).getMessage();
+    String reason;
+    if (root.startsWith("WRONGPASS")) {
+      reason = "keyedcache cannot log in to " + where + ": the server refused the user name or password (" + root
+          + "); check the settings user and password, or the URI's user information";
+    } else if (root.startsWith("NOAUTH") || root.contains("Authentication required")) {
+      reason = "keyedcache cannot log in to " + where + ": the server needs a password (" + root + "); give it"
+          + " with the setting password, the environment variable " + RedisSettings.PASSWORD_VARIABLE
+          + ", or the URI's user information";
+    } else if (root.startsWith("Invalid first byte")) {
+      reason = "keyedcache reached " + where + ", but what answers there does not speak Redis's protocol (" + root
+          + "): is it another service on that port?";
+    } else if (root(e) instanceof RedisCommandTimeoutException || root.contains("timed out")) {
+      reason = "keyedcache cannot reach " + where + ": it did not answer within " + timeoutMillis
+          + " ms (the setting timeout; connect-timeout bounds the connection itself)";
+    } else if (e instanceof IllegalStateException && (root.contains("epoll") || root.contains("native transport"))) {
+      reason = "keyedcache cannot open " + where + ": a Unix domain socket needs Netty's native transport on the"
+          + " class path (io.netty:netty-transport-native-epoll on Linux); " + root;
+    } else {
+      reason = "keyedcache cannot reach " + where + ": " + describe(e);
+    }
+    return new CacheException(reason, e);
+  }
+
+  /** A failure's message, with its root cause's when that says more, each said once. */
+  static String describe(RuntimeException e) {
+    Throwable root = root(e);
+    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    String cause = root.getMessage();
+    if (root == e || cause == null || message.contains(cause)) {
+      return message;
+    }
+    return cause.contains(message) ? cause : message + " (" + cause + ")";
+  }
+
+  private static Throwable root(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root;
+  }
+}
