@@ -93,6 +93,19 @@ final class Connecting {
     return new CacheException(reason, e);
   }
 
+  /** What to do about a failure whose message is {@code message}, for the manager of {@code namespace}; or empty. */
+  static String hint(String message, String namespace) {
+    if (message.contains("NOPERM")) {
+      return " (the Redis user lacks a permission the shared tier needs: the keys ~" + namespace + ":*, the channels &"
+          + namespace + ":* and the commands that docs/shared-tier.md lists under ACL; or set namespace to one the"
+          + " user may use)";
+    }
+    if (message.startsWith("OOM") || message.contains(" OOM ")) {
+      return " (the server is full: docs/shared-tier.md says which maxmemory-policy suits the tier)";
+    }
+    return "";
+  }
+
   /** A failure's message, with its root cause's when that says more, each said once. */
   static String describe(RuntimeException e) {
     Throwable root = root(e);

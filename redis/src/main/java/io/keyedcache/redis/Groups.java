@@ -1,7 +1,6 @@
 package io.keyedcache.redis;
 
 import io.keyedcache.CacheKey;
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisFuture;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +16,12 @@ import java.util.function.Supplier;
  * functions' computations, once across every JVM under a flight lease ({@link Flights}).
  */
 final class Groups<K, V> {
+  /**
+   * How long a generation lives from when a computation makes it: a computation that outlasts it is fenced off (its
+   * value is returned, not stored), never stored stale.
+   */
+  static final long GENERATION_MILLIS = java.util.concurrent.TimeUnit.HOURS.toMillis(1);
+
   private final CacheLink<K, V> link;
 
   Groups(CacheLink<K, V> link) {
@@ -80,10 +85,13 @@ final class Groups<K, V> {
     return group;
   }
 
-  /** Increments the generations of {@code key}'s group in each of its shards, fencing off computations under it. */
+  /**
+   * Deletes the generations of {@code key}'s group in each of its shards, fencing off computations under it (a DEL,
+   * which a full server takes too, and which leaves no key behind).
+   */
   void fence(CacheKey key) {
     for (byte[] generation : link.names.fences(key)) {
-      link.connection.call(() -> link.commands.incr(generation));
+      link.connection.call(() -> link.commands.del(generation));
       link.connection.replicated(generation);
     }
   }
@@ -109,12 +117,14 @@ final class Groups<K, V> {
       }
       java.util.concurrent.ScheduledFuture<?> renewal = flights.renew(lease, token);
       try {
-        // the generations now: a group deletion from here on fences this computation off
+        // the generations now (made if missing): a group deletion from here on fences this computation off
         byte[][] expected = new byte[generations.length][];
         if (generations.length > 0) {
-          List<KeyValue<byte[], byte[]>> current = link.connection.call(() -> link.commands.mget(generations));
+          byte[] lifetime = Long.toString(GENERATION_MILLIS).getBytes(StandardCharsets.US_ASCII);
+          List<Object> current = link.connection.call(() -> Script.GENERATIONS.run(link.commands, generations,
+              token, lifetime));
           for (int i = 0; i < expected.length; i++) {
-            expected[i] = current.get(i).hasValue() ? current.get(i).getValue() : null;
+            expected[i] = (byte[]) current.get(i);
           }
         }
         present = fetch.apply(key); // stored by another JVM between our look and our lease

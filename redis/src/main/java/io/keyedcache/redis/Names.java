@@ -21,7 +21,7 @@ import java.util.List;
  * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:i         the sorted index of the cache's CacheKey keys
  * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:e         the registry of the cache's value names, scored by deadline
  * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:f:&lt;key&gt;   the flight lease of a cached function's computation
- * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:g:&lt;group&gt; the generation of a group, incremented by its deletion
+ * &lt;ns&gt;:{&lt;ns&gt;:&lt;cache&gt;}:g:&lt;group&gt; the generation of a group, deleted by its deletion (1 h TTL)
  * </pre>
  *
  * <p>On a cluster ({@code sharded}) a cache is spread over {@value #SHARDS} shards, the hash tag
@@ -149,7 +149,7 @@ final class Names {
   }
 
   /**
-   * The generations of {@code group} that its deletion increments, fencing off computations under it: one per shard
+   * The generations of {@code group} that its deletion deletes, fencing off computations under it: one per shard
    * of its top-level group, since each shard's scripts see their own.
    */
   byte[][] fences(CacheKey group) {

@@ -1,9 +1,9 @@
 package io.keyedcache.redis;
 
+import io.keyedcache.provider.configuration.Suggestion;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -133,43 +133,11 @@ record RedisSettings(String server, String namespace, String filter, long flight
     return value;
   }
 
-  /** " (did you mean x?)" for the known name closest to {@code name}, if one is close; else empty. */
+  /** " (did you mean x?)" for the setting or Lettuce parameter close to {@code name}, if one is; else empty. */
   static String closest(String name) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String known : List.copyOf(new TreeSet<>(union()))) {
-      int distance = distance(name.toLowerCase(java.util.Locale.ROOT), known.toLowerCase(java.util.Locale.ROOT));
-      if (distance < bestDistance) {
-        best = known;
-        bestDistance = distance;
-      }
-    }
-    return bestDistance <= Math.max(2, name.length() / 3) ? " (did you mean " + best + "?)" : "";
-  }
-
-  private static Set<String> union() {
     Set<String> all = new TreeSet<>(NAMES);
     all.addAll(LETTUCE);
-    return all;
-  }
-
-  private static int distance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int change = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + change);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
+    return Suggestion.didYouMean(name, all, Math.max(2, name.length() / 3));
   }
 
   @Override

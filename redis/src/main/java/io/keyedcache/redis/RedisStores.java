@@ -313,7 +313,7 @@ final class RedisStores implements StoreFactory {
         }
         throw new CacheException("Redis at " + server + (e instanceof io.lettuce.core.RedisCommandTimeoutException
             ? " did not answer within " + timeoutMillis + " ms (the setting timeout)"
-            : " failed: " + Connecting.describe(e)), e);
+            : " failed: " + Connecting.describe(e) + Connecting.hint(Connecting.describe(e), namespace)), e);
       }
     }
   }

@@ -27,6 +27,7 @@ final class Script {
   static final Script TOUCH = new Script("touch");
   static final Script RENEW = new Script("renew");
   static final Script PREPARE = new Script("prepare");
+  static final Script GENERATIONS = new Script("generations");
   static final Script RELEASE = new Script("release");
 
   private final String text;

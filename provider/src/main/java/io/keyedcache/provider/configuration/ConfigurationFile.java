@@ -563,35 +563,7 @@ public final class ConfigurationFile {
   }
 
   private static String closest(String property, Collection<String> candidates) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String known : candidates) {
-      int distance = distance(property, known);
-      if (distance < bestDistance) {
-        bestDistance = distance;
-        best = known;
-      }
-    }
-    return bestDistance <= 3 ? " (did you mean " + best + "?)" : "";
-  }
-
-  private static int distance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
+    return Suggestion.didYouMean(property, candidates, 3);
   }
 
   private static CacheException error(String source, String key, String expected) {
