@@ -5,11 +5,11 @@ import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisCredentialsProvider;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.StaticCredentialsProvider;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.cache.CacheException;
@@ -21,32 +21,36 @@ import javax.cache.CacheException;
 final class Connecting {
   private Connecting() {}
 
-  /** The URIs to connect to: {@code given}, with the settings' timeout, client name and credentials. */
+  /**
+   * The URIs to connect to: {@code given} (made for this manager alone), given the settings' timeout, client name and
+   * credentials in place (a builder copy would lose a Sentinel URI's sentinels).
+   */
   static List<RedisURI> seeds(List<RedisURI> given, RedisSettings settings) {
-    List<RedisURI> seeds = new ArrayList<>(given.size());
     for (RedisURI uri : given) {
-      RedisURI.Builder builder = RedisURI.builder(uri).withTimeout(Duration.ofMillis(settings.timeoutMillis()))
-          .withClientName(uri.getClientName() != null ? uri.getClientName() : settings.clientName());
-      if (settings.password() != null) {
-        String user = settings.user() != null ? settings.user() : userOf(uri);
-        if (user != null) {
-          builder.withAuthentication(user, settings.password());
-        } else {
-          builder.withPassword(settings.password());
-        }
+      uri.setTimeout(Duration.ofMillis(settings.timeoutMillis()));
+      if (uri.getClientName() == null) {
+        uri.setClientName(settings.clientName());
       }
-      seeds.add(builder.build());
+      if (settings.user() != null || settings.password() != null) {
+        RedisCredentials inUri = credentialsOf(uri);
+        String user = settings.user() != null ? settings.user()
+            : inUri != null && inUri.hasUsername() ? inUri.getUsername() : null;
+        char[] password = settings.password() != null ? settings.password()
+            : inUri != null && inUri.hasPassword() ? inUri.getPassword() : null;
+        uri.setCredentialsProvider(new StaticCredentialsProvider(user, password));
+      }
     }
-    return seeds;
+    return given;
   }
 
-  /** The user name the URI's user information gives, or null. */
-  private static String userOf(RedisURI uri) {
-    if (uri.getCredentialsProvider() instanceof RedisCredentialsProvider.ImmediateRedisCredentialsProvider given) {
-      RedisCredentials credentials = given.resolveCredentialsNow();
-      return credentials != null && credentials.hasUsername() ? credentials.getUsername() : null;
+  /** The credentials the URI's user information gives, or null. */
+  private static RedisCredentials credentialsOf(RedisURI uri) {
+    RedisCredentialsProvider provider = uri.getCredentialsProvider();
+    if (provider instanceof RedisCredentialsProvider.ImmediateRedisCredentialsProvider given) {
+      return given.resolveCredentialsNow();
     }
-    return null;
+    // what RedisURI.create makes of the user information resolves at once, though not declared immediate
+    return provider == null ? null : provider.resolveCredentials().block(Duration.ofSeconds(1));
   }
 
   /** The client's own resources: its threads, and reconnect attempts that back off up to reconnect-delay. */

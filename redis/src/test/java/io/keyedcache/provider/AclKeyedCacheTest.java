@@ -1,7 +1,6 @@
 package io.keyedcache.provider;
 
 import io.keyedcache.KeyedCache;
-import io.keyedcache.provider.configuration.KeyedCacheConfiguration;
 import io.keyedcache.redis.RedisServer;
 import java.io.IOException;
 import java.net.URI;
@@ -17,15 +16,13 @@ import org.junit.jupiter.api.BeforeAll;
  * gives ("ACL"): its namespace's keys and channels, and the commands the tier sends, nothing else. The manager logs
  * in as that user (the settings user and password); the default user has a password the manager is not given.
  */
-class AclKeyedCacheTest extends KeyedCacheContract {
+class AclKeyedCacheTest extends SharedKeyedCacheTest {
   /** The ACL rules of docs/shared-tier.md, for the namespace {@code shop}. */
   static final String RULES = "on >app-secret resetkeys ~shop:* resetchannels &shop:* -@all"
       + " +@read +@write -@dangerous +@scripting -script|flush -script|kill +@connection +@pubsub"
       + " +wait";
 
   private static RedisServer server;
-  private CacheManager manager;
-  private TestCaches.FakeTicker ticker;
 
   @BeforeAll
   static void startServer() throws IOException {
@@ -77,31 +74,11 @@ class AclKeyedCacheTest extends KeyedCacheContract {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
-  void create() {
-    Properties properties = new Properties();
-    properties.setProperty("serialization-filter", "io.keyedcache.provider.**");
+  CacheManager openManager(Properties properties) {
     properties.setProperty("user", "app");
     properties.setProperty("password", "app-secret");
-    manager = Caching.getCachingProvider(KeyedCachingProvider.class.getName()).getCacheManager(
+    return Caching.getCachingProvider(KeyedCachingProvider.class.getName()).getCacheManager(
         URI.create("redis://127.0.0.1:" + server.port() + "#shop"), AclKeyedCacheTest.class.getClassLoader(),
         properties);
-    ticker = new TestCaches.FakeTicker();
-    KeyedCacheConfiguration<Object, Object> config = new KeyedCacheConfiguration<>().ticker(ticker)
-        .executor(Runnable::run);
-    config.setStatisticsEnabled(true);
-    cache = manager.createCache("keyed", config);
-    keyed = cache.unwrap(KeyedCache.class);
-  }
-
-  @Override
-  void destroy() {
-    cache.clear();
-    manager.close();
-  }
-
-  @Override
-  void advance(Duration duration) {
-    ticker.advance(duration);
   }
 }

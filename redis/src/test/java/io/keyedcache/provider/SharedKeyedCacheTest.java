@@ -25,14 +25,19 @@ class SharedKeyedCacheTest extends KeyedCacheContract {
   void create() {
     Properties properties = new Properties();
     properties.setProperty("serialization-filter", "io.keyedcache.provider.**");
-    manager = Caching.getCachingProvider(KeyedCachingProvider.class.getName()).getCacheManager(
-        URI.create(REDIS.target().uri() + "#contract"), SharedKeyedCacheTest.class.getClassLoader(), properties);
+    manager = openManager(properties);
     ticker = new TestCaches.FakeTicker();
     KeyedCacheConfiguration<Object, Object> config = new KeyedCacheConfiguration<>().ticker(ticker)
         .executor(Runnable::run);
     config.setStatisticsEnabled(true);
     cache = manager.createCache("keyed", config);
     keyed = cache.unwrap(KeyedCache.class);
+  }
+
+  /** The manager the contract runs on, with {@code properties}: here on the extension's server or cluster. */
+  CacheManager openManager(Properties properties) {
+    return Caching.getCachingProvider(KeyedCachingProvider.class.getName()).getCacheManager(
+        URI.create(REDIS.target().uri() + "#contract"), SharedKeyedCacheTest.class.getClassLoader(), properties);
   }
 
   @Override

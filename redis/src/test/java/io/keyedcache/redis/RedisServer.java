@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RedisServer implements RedisTarget {
   private final List<String> extra;
+  /** A Sentinel's configuration file, which comes first on its command line; null for a server. */
+  private Path sentinelConfig;
   private final String password;
   private final Path directory;
   private int port;
@@ -36,6 +38,19 @@ public final class RedisServer implements RedisTarget {
     RedisServer server = new RedisServer(List.of(arguments));
     server.startOnFreePort();
     return server;
+  }
+
+  /**
+   * Starts a Sentinel ({@code redis-server <config> --sentinel}) that monitors the master on {@code masterPort} under
+   * the name {@code masterName}, with a quorum of one.
+   */
+  public static RedisServer sentinel(int masterPort, String masterName) throws IOException {
+    RedisServer sentinel = new RedisServer(List.of("--sentinel"));
+    sentinel.sentinelConfig = sentinel.directory.resolve("sentinel.conf");
+    Files.writeString(sentinel.sentinelConfig, "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort
+        + " 1\nsentinel down-after-milliseconds " + masterName + " 5000\n");
+    sentinel.startOnFreePort();
+    return sentinel;
   }
 
   public int port() {
@@ -64,8 +79,12 @@ public final class RedisServer implements RedisTarget {
   }
 
   private void launch() throws IOException {
-    List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
-        "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory.toString()));
+    List<String> command = new ArrayList<>(List.of("redis-server"));
+    if (sentinelConfig != null) {
+      command.add(sentinelConfig.toString());
+    }
+    command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+        "no", "--dir", directory.toString()));
     command.addAll(extra);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(directory.resolve("redis.log").toFile());

@@ -89,6 +89,12 @@ class SettingsTest {
           .isInstanceOf(CacheException.class)
           .hasMessageContaining("cannot log in").hasMessageContaining("WRONGPASS")
           .hasMessageContaining("settings user and password").hasMessageNotContaining("wrong-one");
+      // a user of the settings with the URI's password
+      assertThat(locked.send("ACL SETUSER app on >app-pw ~* &* +@all")).isEqualTo("+OK");
+      Cache<Object, Object> mixed = manager("redis://app-pw@127.0.0.1:" + locked.port() + "#locked-mixed", "user",
+          "app").createCache("c", new MutableConfiguration<>());
+      mixed.put("k", "v");
+      assertThat(locked.bulk("CLIENT LIST")).contains("user=app ");
       assertThatThrownBy(() -> manager(uri + "-none"))
           .isInstanceOf(CacheException.class)
           .hasMessageContaining("needs a password").hasMessageContaining(RedisSettings.PASSWORD_VARIABLE);
@@ -162,6 +168,18 @@ class SettingsTest {
     assertThatThrownBy(() -> manager("redis-socket:///tmp/keyedcache-no-such.sock#socket"))
         .isInstanceOf(CacheException.class).hasMessageContaining("redis-socket://")
         .hasMessageContaining("netty-transport-native-epoll");
+  }
+
+  /** Through a Sentinel (one redis-sentinel process on loopback): the namespace fragment does not get in its way. */
+  @Test
+  void aManagerFindsItsMasterThroughASentinel() throws Exception {
+    try (RedisServer master = RedisServer.start(); RedisServer sentinel = RedisServer.sentinel(master.port(), "shop")) {
+      Cache<Object, Object> cache = manager("redis-sentinel://127.0.0.1:" + sentinel.port()
+          + "?sentinelMasterId=shop#sentinelled").createCache("c", new MutableConfiguration<>());
+      cache.put("k", "v");
+      assertThat(cache.get("k")).isEqualTo("v");
+      assertThat(master.send("EXISTS sentinelled:{sentinelled:c}:v:sk")).as("on the master").isEqualTo(":1");
+    }
   }
 
   @Test
