@@ -1,5 +1,12 @@
 package io.keyedcache.provider.configuration;
 
+import static io.keyedcache.provider.configuration.FileValues.bool;
+import static io.keyedcache.provider.configuration.FileValues.count;
+import static io.keyedcache.provider.configuration.FileValues.duration;
+import static io.keyedcache.provider.configuration.FileValues.error;
+import static io.keyedcache.provider.configuration.FileValues.factory;
+import static io.keyedcache.provider.configuration.FileValues.instance;
+import static io.keyedcache.provider.configuration.FileValues.type;
 import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Weigher;
@@ -13,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -25,12 +31,8 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.cache.CacheException;
 import javax.cache.configuration.Factory;
-import javax.cache.configuration.FactoryBuilder;
 import javax.cache.expiry.AccessedExpiryPolicy;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
@@ -106,7 +108,6 @@ public final class ConfigurationFile {
       Map.entry("replica-ack-timeout", "on a shared tier, the milliseconds a write waits for those replicas before"
           + " it throws (default 1000)"));
 
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
   private final String source;
   private final Map<String, KeyedCacheConfiguration<Object, Object>> caches;
@@ -461,101 +462,6 @@ public final class ConfigurationFile {
     return any.substring(0, any.lastIndexOf('.') + 1);
   }
 
-  private static boolean bool(String source, String key, String value) {
-    if (value.equals("true") || value.equals("false")) {
-      return Boolean.parseBoolean(value);
-    }
-    throw error(source, key, "true or false, not '" + value + "'");
-  }
-
-  private static long count(String source, String key, String value) {
-    try {
-      long count = Long.parseLong(value.replace("_", ""));
-      if (count >= 0) {
-        return count;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw error(source, key, "a whole number, 0 or more, not '" + value + "'");
-  }
-
-  static Duration duration(String source, String key, String value) {
-    long millis;
-    Matcher matcher = SHORT_DURATION.matcher(value.toLowerCase(Locale.ROOT));
-    try {
-      if (matcher.matches()) {
-        long amount = Long.parseLong(matcher.group(1));
-        switch (matcher.group(2)) {
-          case "ms":
-            millis = amount;
-            break;
-          case "s":
-            millis = TimeUnit.SECONDS.toMillis(amount);
-            break;
-          case "m":
-            millis = TimeUnit.MINUTES.toMillis(amount);
-            break;
-          case "h":
-            millis = TimeUnit.HOURS.toMillis(amount);
-            break;
-          default:
-            millis = TimeUnit.DAYS.toMillis(amount);
-        }
-      } else {
-        millis = java.time.Duration.parse(value).toMillis();
-      }
-    } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
-      millis = -1;
-    }
-    if (millis <= 0) {
-      throw error(source, key, "a positive duration such as 500ms, 30s, 10m, 1h, 2d or PT30S, not '" + value + "'");
-    }
-    return new Duration(TimeUnit.MILLISECONDS, millis);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> Class<T> type(String source, String key, String className, Class<?> required,
-      ClassLoader classLoader) {
-    Class<?> type;
-    try {
-      type = Class.forName(className, false, classLoader);
-    } catch (ClassNotFoundException | LinkageError e) {
-      throw error(source, key, "a class that exists, but " + className + " was not found");
-    }
-    if (!required.isAssignableFrom(type)) {
-      throw error(source, key, "a class implementing " + required.getName() + ", but " + className + " is not one");
-    }
-    return (Class<T>) type;
-  }
-
-  private static <T> T instance(String source, String key, String className, Class<?> required,
-      ClassLoader classLoader) {
-    Class<T> type = type(source, key, className, required, classLoader);
-    try {
-      return type.getDeclaredConstructor().newInstance();
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      throw error(source, key, "a class with a public no-argument constructor, but " + className
-          + " could not be created: " + e);
-    }
-  }
-
-  /** A factory of {@code required}: from a class implementing it, or from a {@link Factory} class. */
-  @SuppressWarnings("unchecked")
-  private static <T> Factory<T> factory(String source, String key, String className, Class<?> required,
-      ClassLoader classLoader) {
-    Class<?> type = type(source, key, className, Object.class, classLoader);
-    if (Factory.class.isAssignableFrom(type)) {
-      return (Factory<T>) instance(source, key, className, Factory.class, classLoader);
-    }
-    if (!required.isAssignableFrom(type)) {
-      throw error(source, key, "the class name of a " + required.getName() + " or of a Factory of one, but "
-          + className + " is neither");
-    }
-    instance(source, key, className, required, classLoader); // fails now rather than when the cache is created
-    return FactoryBuilder.factoryOf((Class<T>) type);
-  }
-
   private static final List<String> EXPIRY_KINDS = List.of("eternal", "created", "accessed", "modified", "touched");
 
   private static String closest(String property) {
@@ -564,10 +470,6 @@ public final class ConfigurationFile {
 
   private static String closest(String property, Collection<String> candidates) {
     return Suggestion.didYouMean(property, candidates, 3);
-  }
-
-  private static CacheException error(String source, String key, String expected) {
-    return new CacheException("keyedcache configuration " + source + ": " + key + " — expected " + expected);
   }
 
   /** Where the settings came from. */
