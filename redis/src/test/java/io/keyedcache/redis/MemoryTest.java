@@ -85,4 +85,42 @@ class MemoryTest {
       }
     }
   }
+
+  /**
+   * Under volatile-lru Redis evicts entries with a lifetime while the cache writes more than the server holds: a read
+   * finds the last value written or nothing, never an older one, and a group deletion leaves no member readable.
+   */
+  @Test
+  void underVolatileLruAnEvictedEntryIsAMissNeverAnOlderValue() throws Exception {
+    try (RedisServer server = RedisServer.start("--maxmemory", "3mb", "--maxmemory-policy", "volatile-lru")) {
+      MutableConfiguration<Object, Object> expiring = new MutableConfiguration<>()
+          .setExpiryPolicyFactory(javax.cache.expiry.CreatedExpiryPolicy.factoryOf(
+              javax.cache.expiry.Duration.TEN_MINUTES));
+      Cache<Object, Object> cache = managers.open(URI.create(server.uri() + "?near-cache-size=0#volatile"),
+          new Properties()).createCache("c", expiring);
+      @SuppressWarnings("unchecked")
+      KeyedCache<Object> keyed = cache.unwrap(KeyedCache.class);
+      String padding = "p".repeat(2_000);
+      for (String round : new String[] {"first", "second"}) {
+        for (int i = 0; i < 2000; i++) {
+          keyed.put(CacheKey.of("g", i % 10, "k", i), round + padding);
+        }
+      }
+      assertThat(server.bulk("INFO stats")).as("Redis evicted entries").containsPattern("evicted_keys:[1-9]");
+      int found = 0;
+      for (int i = 0; i < 2000; i++) {
+        Object value = keyed.get(CacheKey.of("g", i % 10, "k", i), null);
+        assertThat(value).as("key %d", i).isIn(null, "second" + padding);
+        found += value == null ? 0 : 1;
+      }
+      assertThat(found).as("some entries stayed").isPositive();
+      for (int g = 0; g < 10; g++) {
+        keyed.deleteGroup(CacheKey.of("g", g));
+      }
+      for (int i = 0; i < 2000; i++) {
+        assertThat(keyed.get(CacheKey.of("g", i % 10, "k", i), null)).as("key %d after its group's deletion", i)
+            .isNull();
+      }
+    }
+  }
 }
