@@ -169,16 +169,20 @@ final class Envelope {
     if (deadline == NO_DEADLINE) {
       return NO_DEADLINE_DIGITS; // 19 digits already; callers only copy from it
     }
-    byte[] digits = new byte[HEADER];
-    writeDigits(digits, deadline);
-    return java.util.Arrays.copyOfRange(digits, 3, HEADER);
+    byte[] digits = new byte[19];
+    writeDigits(digits, 0, deadline);
+    return digits;
   }
 
   /** Writes {@code deadline} into bytes 3 to 21 of {@code header}, as 19 ASCII digits (negative as 0). */
   private static void writeDigits(byte[] header, long deadline) {
+    writeDigits(header, 3, deadline);
+  }
+
+  private static void writeDigits(byte[] target, int from, long deadline) {
     long rest = Math.max(0, deadline);
-    for (int i = HEADER - 1; i >= 3; i--) {
-      header[i] = (byte) ('0' + rest % 10);
+    for (int i = from + 18; i >= from; i--) {
+      target[i] = (byte) ('0' + rest % 10);
       rest /= 10;
     }
   }

@@ -5,10 +5,6 @@ import java.io.Serializable;
 import java.net.URI;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
@@ -34,19 +30,7 @@ public final class DeployWorker {
 
   public static void main(String[] args) throws Exception {
     boolean newVersion = args[0].equals("new");
-    List<String> logged = new CopyOnWriteArrayList<>();
-    Logger.getLogger(RedisStores.class.getName()).addHandler(new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        logged.add(record.getMessage());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    });
+    List<String> logged = LogLines.of(RedisStores.class).messages();
     Properties settings = new Properties();
     settings.setProperty("namespace", args[2]);
     settings.setProperty("serialization-filter", newVersion ? "io.keyedcache.redis.DeployWorker$Product"

@@ -138,13 +138,9 @@ class RedisTierTest {
 
   @Test
   void aReadUnderAnAccessPolicyGivesTheEntryANewLifetime() {
-    io.keyedcache.provider.configuration.KeyedCacheConfiguration<Object, Object> config =
-        new io.keyedcache.provider.configuration.KeyedCacheConfiguration<>();
     FakeTicker ticker = new FakeTicker();
-    config.ticker(ticker);
-    config.setExpiryPolicyFactory(javax.cache.expiry.AccessedExpiryPolicy.factoryOf(
-        new Duration(TimeUnit.MILLISECONDS, 100)));
-    Cache<Object, Object> cache = manager("access").createCache("a", config);
+    Cache<Object, Object> cache = manager("access").createCache("a", ticked(ticker,
+        javax.cache.expiry.AccessedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 100))));
     cache.put("text", "a string");
     cache.put("number", 42L);
     for (int i = 0; i < 5; i++) {
@@ -163,13 +159,9 @@ class RedisTierTest {
    */
   @Test
   void theSizeEstimateCountsAnEntryUntilRedisDropsIt() {
-    io.keyedcache.provider.configuration.KeyedCacheConfiguration<Object, Object> config =
-        new io.keyedcache.provider.configuration.KeyedCacheConfiguration<>();
     FakeTicker ticker = new FakeTicker();
-    config.ticker(ticker);
-    config.setExpiryPolicyFactory(javax.cache.expiry.CreatedExpiryPolicy.factoryOf(
-        new Duration(TimeUnit.MILLISECONDS, 100)));
-    Cache<Object, Object> cache = manager("sized").createCache("s", config);
+    Cache<Object, Object> cache = manager("sized").createCache("s", ticked(ticker,
+        javax.cache.expiry.CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 100))));
     cache.putAll(java.util.Map.of("a", 1, "b", 2)); // write.lua
     cache.put("c", 3); // set.lua
     RedisStore<?, ?> store = cache.unwrap(RedisStore.class);
@@ -178,6 +170,16 @@ class RedisTierTest {
     assertThat(store.estimatedSize()).as("past the deadline, within the grace").isEqualTo(3);
     ticker.nanos += TimeUnit.MILLISECONDS.toNanos(40);
     assertThat(store.estimatedSize()).as("past the grace").isZero();
+  }
+
+  /** A configuration whose clock is {@code ticker}, under the expiry policy {@code expiry}. */
+  private static io.keyedcache.provider.configuration.KeyedCacheConfiguration<Object, Object> ticked(FakeTicker ticker,
+      javax.cache.configuration.Factory<? extends javax.cache.expiry.ExpiryPolicy> expiry) {
+    io.keyedcache.provider.configuration.KeyedCacheConfiguration<Object, Object> config =
+        new io.keyedcache.provider.configuration.KeyedCacheConfiguration<>();
+    config.ticker(ticker);
+    config.setExpiryPolicyFactory(expiry);
+    return config;
   }
 
   static final class FakeTicker implements com.github.benmanes.caffeine.cache.Ticker {
@@ -327,22 +329,8 @@ class RedisTierTest {
   @Test
   void anEntryOfAnotherFormatIsAMissLeftInPlaceAndCorruptBytesAreRemoved() {
     Cache<Object, Object> cache = manager("decode").createCache("d", new MutableConfiguration<>());
-    List<java.util.logging.LogRecord> logged = new CopyOnWriteArrayList<>();
-    java.util.logging.Handler handler = new java.util.logging.Handler() {
-      @Override
-      public void publish(java.util.logging.LogRecord record) {
-        logged.add(record);
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(RedisStores.class.getName());
-    logger.addHandler(handler);
-    try {
+    try (LogLines lines = LogLines.of(RedisStores.class)) {
+      List<String> logged = lines.messages();
       cache.put("k", "v");
       String name = "decode:{decode:d}:v:sk";
       assertThat(REDIS.server().send("SET " + name + " another-format")).isEqualTo("+OK");
@@ -351,15 +339,13 @@ class RedisTierTest {
       }
       assertThat(REDIS.server().send("EXISTS " + name)).as("left in place").isEqualTo(":1");
       assertThat(logged).as("logged once, with its name").hasSize(1);
-      assertThat(logged.get(0).getMessage()).contains(name, "not a keyedcache entry of format 1", "left in place");
+      assertThat(logged.get(0)).contains(name, "not a keyedcache entry of format 1", "left in place");
       // the format's magic, a codec, and a deadline that is not 19 digits: this format, corrupt
       assertThat(REDIS.server().send("SET " + name + " K1Snot-a-deadline-at-all-0000")).isEqualTo("+OK");
       assertThat(cache.get("k")).isNull();
       assertThat(REDIS.server().send("EXISTS " + name)).as("removed").isEqualTo(":0");
       assertThat(logged).hasSize(2);
-      assertThat(logged.get(1).getMessage()).contains("removed the entry " + name, "no JVM can read it");
-    } finally {
-      logger.removeHandler(handler);
+      assertThat(logged.get(1)).contains("removed the entry " + name, "no JVM can read it");
     }
   }
 

@@ -6,10 +6,6 @@ import java.io.Serializable;
 import java.net.URI;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
@@ -71,24 +67,8 @@ class RemovalTest {
 
   @Test
   void removeAllLeavesNothingBehindAndSaysWhatItRemoved() {
-    List<String> logged = new CopyOnWriteArrayList<>();
-    Handler handler = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        logged.add(record.getMessage());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Logger scans = Logger.getLogger(Scans.class.getName());
-    Logger stores = Logger.getLogger(RedisStores.class.getName());
-    scans.addHandler(handler);
-    stores.addHandler(handler);
-    try {
+    try (LogLines lines = LogLines.of(Scans.class, RedisStores.class)) {
+      List<String> logged = lines.messages();
       Cache<Object, Object> narrow = withUnreadableEntries("r");
       List<Object> seen = new java.util.ArrayList<>();
       narrow.forEach(entry -> seen.add(entry.getKey()));
@@ -99,9 +79,6 @@ class RemovalTest {
       narrow.removeAll();
       assertThat(names("r")).as("names of the cache left after removeAll()").isZero();
       assertThat(logged).anyMatch(line -> line.contains("removed 3 entries"));
-    } finally {
-      scans.removeHandler(handler);
-      stores.removeHandler(handler);
     }
   }
 
