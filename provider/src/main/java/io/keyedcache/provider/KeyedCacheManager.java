@@ -324,6 +324,9 @@ public final class KeyedCacheManager implements CacheManager {
     if (clazz.isInstance(this)) {
       return clazz.cast(this);
     }
+    if (shared && clazz.isInstance(stores)) {
+      return clazz.cast(stores); // a tier's own view, such as the shared tier's state
+    }
     throw new IllegalArgumentException("The cache manager cannot be unwrapped to " + clazz.getName());
   }
 

@@ -71,7 +71,10 @@ final class Connecting {
     return TimeoutOptions.enabled(Duration.ofMillis(settings.timeoutMillis()));
   }
 
-  /** The exception for a manager that could not connect to {@code where}. */
+  /**
+   * The exception for a manager that could not connect to {@code where}: an {@link Unreachable} when nothing answered
+   * there (or not in time), a plain {@link CacheException} when something did and refused (a password, a protocol).
+   */
   static CacheException failure(String where, RuntimeException e, long timeoutMillis) {
     String root = root(e).getMessage() == null ? root(e).toString() : root(e).getMessage();
     String reason;
@@ -94,7 +97,25 @@ final class Connecting {
     } else {
       reason = "keyedcache cannot reach " + where + ": " + describe(e);
     }
-    return new CacheException(reason, e);
+    return reason.startsWith("keyedcache cannot reach ") ? new Unreachable(reason, e) : new CacheException(reason, e);
+  }
+
+  /**
+   * Whether {@code e} says that the server could not be reached or did not answer in time (the connection refused,
+   * lost or not yet made, or a reply overdue), rather than that it answered with an error.
+   */
+  static boolean unreachable(io.lettuce.core.RedisException e) {
+    if (e instanceof RedisCommandTimeoutException || e instanceof io.lettuce.core.RedisConnectionException) {
+      return true;
+    }
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    if (message.startsWith("Currently not connected") || message.startsWith("Connection closed")
+        || message.startsWith("Connection disconnected") || message.startsWith("Connection reset")
+        || message.startsWith("Connection is closed")) {
+      return true;
+    }
+    Throwable root = root(e);
+    return root instanceof java.io.IOException || root instanceof java.nio.channels.ClosedChannelException;
   }
 
   /** What to do about a failure whose message is {@code message}, for the manager of {@code namespace}; or empty. */

@@ -18,18 +18,21 @@ import javax.cache.CacheException;
  * are shared with other providers and frameworks.
  *
  * @param server where the server is, for messages: scheme, host and port, never a password
+ * @param degrade {@code on-outage=degrade}: the caches keep answering while the server cannot be reached
+ * @param outageBacklog the most removals each cache remembers during an outage before it is cleared instead
  * @param lettuceQuery the URI's query parameters that are Lettuce's, as a query ({@code ?database=2}), or empty
  */
 record RedisSettings(String server, String namespace, String filter, long flightLeaseMillis,
     long leaseTimeoutMillis, RedisTier.NearSettings near, int replicaAcks, long replicaAckTimeoutMillis,
     long timeoutMillis, long connectTimeoutMillis, long reconnectDelayMillis, String clientName, String user,
-    char[] password, String lettuceQuery) {
+    char[] password, boolean degrade, long outageBacklog, String lettuceQuery) {
 
   /** The settings of the tier, by name. */
   static final Set<String> NAMES = Set.of("namespace", "serialization-filter", "flight-lease", "lease-timeout",
       "near-cache-size", "near-cache-lifetime", "near-cache-heartbeat", "near-cache-strict", "near-cache-weight",
       "near-cache-max-value", "replica-acks",
-      "replica-ack-timeout", "timeout", "connect-timeout", "reconnect-delay", "client-name", "user", "password");
+      "replica-ack-timeout", "timeout", "connect-timeout", "reconnect-delay", "client-name", "user", "password", "on-outage",
+      "outage-backlog");
 
   /** The query parameters of a URI that Lettuce reads (the others are the tier's settings). */
   static final Set<String> LETTUCE = Set.of("database", "db", "sentinelMasterId", "clientName", "verifyPeer",
@@ -104,6 +107,11 @@ record RedisSettings(String server, String namespace, String filter, long flight
       throw new CacheException("The client-name of " + server + " must be printable ASCII without spaces (Redis's"
           + " rule for CLIENT SETNAME), not '" + clientName + "'");
     }
+    String onOutage = merged.getProperty("on-outage", "fail").strip();
+    if (!onOutage.equals("fail") && !onOutage.equals("degrade")) {
+      throw new CacheException("The on-outage of " + server + " must be fail (every call throws while Redis cannot"
+          + " be reached) or degrade (calls miss and do not store, removals are replayed), not '" + onOutage + "'");
+    }
     // a setting wins over the URI's user information, which wins over the environment
     boolean inUri = uri.getRawUserInfo() != null;
     String user = merged.getProperty("user", inUri ? null : environment.get(USER_VARIABLE));
@@ -115,7 +123,8 @@ record RedisSettings(String server, String namespace, String filter, long flight
         number(merged, "connect-timeout", RedisTier.DEFAULT_CONNECT_TIMEOUT_MILLIS, 1, server),
         number(merged, "reconnect-delay", RedisTier.DEFAULT_RECONNECT_DELAY_MILLIS, 1, server), clientName,
         user == null || user.isEmpty() ? null : user,
-        password == null || password.isEmpty() ? null : password.toCharArray(), lettuce.toString());
+        password == null || password.isEmpty() ? null : password.toCharArray(), onOutage.equals("degrade"),
+        number(merged, "outage-backlog", RedisTier.DEFAULT_OUTAGE_BACKLOG, 0, server), lettuce.toString());
   }
 
   private static long number(Properties settings, String name, long fallback, long least, String server) {

@@ -212,12 +212,22 @@ final class RedisStores implements StoreFactory {
 
   @Override
   public <K, V> Store<K, V> create(StoreSettings<K, V> settings, StoreOwner<K, V> owner) {
+    checkBounds(settings);
+    return new RedisStore<>(this, settings, owner, new Envelope(filter, classLoader));
+  }
+
+  /** Refuses a cache that asks for a bound the shared tier does not keep. */
+  static void checkBounds(StoreSettings<?, ?> settings) {
     if (settings.configuration().getMaximumSize().isPresent() || settings.configuration().getMaximumWeight()
         .isPresent()) {
       throw new IllegalArgumentException("Cache '" + settings.cacheName() + "' asks for a size or weight bound,"
           + " which the shared tier does not keep: Redis bounds its memory with maxmemory and its eviction policy");
     }
-    return new RedisStore<>(this, settings, owner, new Envelope(filter, classLoader));
+  }
+
+  /** Whether the connection is open now (Lettuce reconnects a lost one by itself). */
+  boolean isOpen() {
+    return connection.isOpen();
   }
 
   String namespace() {
@@ -311,9 +321,10 @@ final class RedisStores implements StoreFactory {
             continue;
           }
         }
-        throw new CacheException("Redis at " + server + (e instanceof io.lettuce.core.RedisCommandTimeoutException
+        String message = "Redis at " + server + (e instanceof io.lettuce.core.RedisCommandTimeoutException
             ? " did not answer within " + timeoutMillis + " ms (the setting timeout)"
-            : " failed: " + Connecting.describe(e) + Connecting.hint(Connecting.describe(e), namespace)), e);
+            : " failed: " + Connecting.describe(e) + Connecting.hint(Connecting.describe(e), namespace));
+        throw Connecting.unreachable(e) ? new Unreachable(message, e) : new CacheException(message, e);
       }
     }
   }

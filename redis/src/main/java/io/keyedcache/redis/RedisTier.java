@@ -24,7 +24,9 @@ import javax.cache.CacheException;
  * which master holds which hash slot. The caches keep the same semantics there.
  *
  * <p>The manager connects when it is created: no server there is a {@link CacheException} from
- * {@code getCacheManager} that names the host and port.
+ * {@code getCacheManager} that names the host and port, unless {@code on-outage=degrade}, under which the manager
+ * is created at once and connects as soon as the server answers (see {@link SharedTierMXBean} for its state, and
+ * docs/shared-tier.md for what the caches do meanwhile).
  */
 public final class RedisTier implements StoreTier {
   /**
@@ -88,6 +90,13 @@ public final class RedisTier implements StoreTier {
    */
   public static final long DEFAULT_RECONNECT_DELAY_MILLIS = 1_000;
 
+  /**
+   * How many keys each cache remembers to remove once the server is back, after an outage under {@code
+   * on-outage=degrade}: {@code outage-backlog}. A cache asked to remove more during one outage is cleared instead
+   * when the server is back, so that nothing removed stays readable.
+   */
+  public static final long DEFAULT_OUTAGE_BACKLOG = 10_000;
+
   private static final String CLUSTER = "redis-cluster";
 
   /** Public for {@link java.util.ServiceLoader}. */
@@ -117,7 +126,8 @@ public final class RedisTier implements StoreTier {
     } catch (IllegalArgumentException e) {
       throw new CacheException("keyedcache cannot read the Redis URI " + server(uri) + ": " + e.getMessage(), e);
     }
-    return new RedisStores(seeds, cluster, parsed, classLoader);
+    List<RedisURI> connectTo = seeds;
+    return SharedTier.open(parsed, () -> new RedisStores(connectTo, cluster, parsed, classLoader));
   }
 
   /**

@@ -83,6 +83,11 @@ public final class ConfigurationFile {
           + " (default 2000)"),
       Map.entry("reconnect-delay", "on a shared tier, the longest pause between attempts to reconnect to a lost"
           + " server, in milliseconds (default 1000)"),
+      Map.entry("on-outage", "on a shared tier, what the caches do while the server cannot be reached: fail (every"
+          + " call throws; the default) or degrade (reads miss, writes are not stored, removals are replayed later;"
+          + " the manager starts without the server)"),
+      Map.entry("outage-backlog", "on a shared tier under on-outage=degrade, how many removed keys each cache"
+          + " remembers during an outage before it is cleared instead when the server is back (default 10000)"),
       Map.entry("client-name", "on a shared tier, the name of the manager's connections in CLIENT LIST"
           + " (default keyedcache-<namespace>)"),
       Map.entry("user", "on a shared tier, the user name to log in with, instead of the URI's"
