@@ -1,14 +1,17 @@
 package io.keyedcache.redis;
 
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisCredentialsProvider;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.StaticCredentialsProvider;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import java.io.File;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +65,38 @@ final class Connecting {
         .build();
   }
 
+  /** The manager's own TLS stores as Lettuce's options, or null: the JVM's trust (and no client certificate). */
+  static SslOptions ssl(RedisSettings settings) {
+    RedisSettings.Tls tls = settings.tls();
+    if (tls == null) {
+      return null;
+    }
+    SslOptions.Builder builder = SslOptions.builder().jdkSslProvider();
+    if (tls.trustStore() != null) {
+      File trust = new File(tls.trustStore());
+      if (tls.trustsPem()) {
+        builder.trustManager(trust);
+      } else {
+        builder.truststore(trust, tls.trustStorePassword() == null ? "" : new String(tls.trustStorePassword()));
+      }
+    }
+    if (tls.keyStore() != null) {
+      builder.keystore(new File(tls.keyStore()), tls.keyStorePassword() == null ? new char[0]
+          : tls.keyStorePassword());
+    }
+    return builder.build();
+  }
+
+  /** The client options every connection of the manager shares; {@code options} has the rest. */
+  static <B extends ClientOptions.Builder> B common(B options, RedisSettings settings) {
+    options.socketOptions(socket(settings)).timeoutOptions(timeouts(settings));
+    SslOptions ssl = ssl(settings);
+    if (ssl != null) {
+      options.sslOptions(ssl);
+    }
+    return options;
+  }
+
   static SocketOptions socket(RedisSettings settings) {
     return SocketOptions.builder().connectTimeout(Duration.ofMillis(settings.connectTimeoutMillis()))
         .keepAlive(true).build();
@@ -88,6 +123,11 @@ final class Connecting {
     } else if (root.startsWith("Invalid first byte")) {
       reason = "keyedcache reached " + where + ", but what answers there does not speak Redis's protocol (" + root
           + "): is it another service on that port?";
+    } else if (root(e) instanceof javax.net.ssl.SSLException || root(e) instanceof java.security.GeneralSecurityException
+        || root(e) instanceof java.security.cert.CertificateException) {
+      reason = "keyedcache cannot open a TLS connection to " + where + " (" + root + "): check tls-trust-store (the"
+          + " CA that signed the server's certificate, which must name the host of the URI) and tls-key-store (this"
+          + " client's key and certificate, when the server asks for one: tls-auth-clients) and their passwords";
     } else if (root(e) instanceof RedisCommandTimeoutException || root.contains("timed out")) {
       reason = "keyedcache cannot reach " + where + ": it did not answer within " + timeoutMillis
           + " ms (the setting timeout; connect-timeout bounds the connection itself)";

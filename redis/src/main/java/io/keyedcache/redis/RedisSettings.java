@@ -20,19 +20,20 @@ import javax.cache.CacheException;
  * @param server where the server is, for messages: scheme, host and port, never a password
  * @param degrade {@code on-outage=degrade}: the caches keep answering while the server cannot be reached
  * @param outageBacklog the most removals each cache remembers during an outage before it is cleared instead
+ * @param tls this manager's own trust and key stores, or null for the JVM's (a {@code rediss://} URI still uses TLS)
  * @param lettuceQuery the URI's query parameters that are Lettuce's, as a query ({@code ?database=2}), or empty
  */
 record RedisSettings(String server, String namespace, String filter, long flightLeaseMillis,
     long leaseTimeoutMillis, RedisTier.NearSettings near, int replicaAcks, long replicaAckTimeoutMillis,
     long timeoutMillis, long connectTimeoutMillis, long reconnectDelayMillis, String clientName, String user,
-    char[] password, boolean degrade, long outageBacklog, String lettuceQuery) {
+    char[] password, boolean degrade, long outageBacklog, Tls tls, String lettuceQuery) {
 
   /** The settings of the tier, by name. */
   static final Set<String> NAMES = Set.of("namespace", "serialization-filter", "flight-lease", "lease-timeout",
       "near-cache-size", "near-cache-lifetime", "near-cache-heartbeat", "near-cache-strict", "near-cache-weight",
       "near-cache-max-value", "replica-acks",
       "replica-ack-timeout", "timeout", "connect-timeout", "reconnect-delay", "client-name", "user", "password", "on-outage",
-      "outage-backlog");
+      "outage-backlog", "tls-trust-store", "tls-trust-store-password", "tls-key-store", "tls-key-store-password");
 
   /** The query parameters of a URI that Lettuce reads (the others are the tier's settings). */
   static final Set<String> LETTUCE = Set.of("database", "db", "sentinelMasterId", "clientName", "verifyPeer",
@@ -112,6 +113,7 @@ record RedisSettings(String server, String namespace, String filter, long flight
       throw new CacheException("The on-outage of " + server + " must be fail (every call throws while Redis cannot"
           + " be reached) or degrade (calls miss and do not store, removals are replayed), not '" + onOutage + "'");
     }
+    Tls tls = tls(merged, uri, server);
     // a setting wins over the URI's user information, which wins over the environment
     boolean inUri = uri.getRawUserInfo() != null;
     String user = merged.getProperty("user", inUri ? null : environment.get(USER_VARIABLE));
@@ -124,7 +126,55 @@ record RedisSettings(String server, String namespace, String filter, long flight
         number(merged, "reconnect-delay", RedisTier.DEFAULT_RECONNECT_DELAY_MILLIS, 1, server), clientName,
         user == null || user.isEmpty() ? null : user,
         password == null || password.isEmpty() ? null : password.toCharArray(), onOutage.equals("degrade"),
-        number(merged, "outage-backlog", RedisTier.DEFAULT_OUTAGE_BACKLOG, 0, server), lettuce.toString());
+        number(merged, "outage-backlog", RedisTier.DEFAULT_OUTAGE_BACKLOG, 0, server), tls, lettuce.toString());
+  }
+
+  /**
+   * A manager's own TLS stores. {@code trustStore}: the CAs that the server's certificate must chain to, as a PEM file
+   * of certificates ({@code .pem}, {@code .crt}, {@code .cer}) or a PKCS12/JKS key store; {@code keyStore}: this
+   * client's key and certificate, for a server that asks for one (mutual TLS), as a PKCS12/JKS key store. Either may
+   * be null (the JVM's own then serves).
+   */
+  record Tls(String trustStore, char[] trustStorePassword, String keyStore, char[] keyStorePassword) {
+    boolean trustsPem() {
+      String name = trustStore.toLowerCase(java.util.Locale.ROOT);
+      return name.endsWith(".pem") || name.endsWith(".crt") || name.endsWith(".cer");
+    }
+
+    @Override
+    public String toString() {
+      return "Tls[" + trustStore + ", " + keyStore + "]"; // never the passwords
+    }
+  }
+
+  private static Tls tls(Properties settings, URI uri, String server) {
+    String trust = file(settings, "tls-trust-store", server);
+    String key = file(settings, "tls-key-store", server);
+    if (trust == null && key == null) {
+      return null;
+    }
+    if (!uri.getScheme().startsWith("rediss")) {
+      throw new CacheException("The settings tls-trust-store and tls-key-store of " + server + " need TLS: write"
+          + " the URI as rediss:// (or rediss-cluster://)");
+    }
+    String trustPassword = settings.getProperty("tls-trust-store-password");
+    String keyPassword = settings.getProperty("tls-key-store-password");
+    return new Tls(trust, trustPassword == null ? null : trustPassword.toCharArray(), key,
+        keyPassword == null ? null : keyPassword.toCharArray());
+  }
+
+  /** The readable file that the setting {@code name} names, or null when it is not given. */
+  private static String file(Properties settings, String name, String server) {
+    String path = settings.getProperty(name);
+    if (path == null || path.isBlank()) {
+      return null;
+    }
+    java.nio.file.Path file = java.nio.file.Path.of(path.strip());
+    if (!java.nio.file.Files.isReadable(file) || java.nio.file.Files.isDirectory(file)) {
+      throw new CacheException("The " + name + " of " + server + " names " + file.toAbsolutePath() + ", which is"
+          + " not a readable file");
+    }
+    return file.toString();
   }
 
   private static long number(Properties settings, String name, long fallback, long least, String server) {

@@ -97,10 +97,8 @@ final class RedisStores implements StoreFactory {
     if (cluster) {
       RedisClusterClient clusterClient = RedisClusterClient.create(resources, seeds);
       this.client = clusterClient;
-      clusterClient.setOptions(ClusterClientOptions.builder()
+      clusterClient.setOptions(Connecting.common(ClusterClientOptions.builder(), settings)
           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-          .socketOptions(Connecting.socket(settings))
-          .timeoutOptions(Connecting.timeouts(settings))
           // a failover moves slots to a replica: found by the MOVED replies it causes, and checked every few s
           .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
               .enablePeriodicRefresh(Duration.ofSeconds(5))
@@ -116,10 +114,8 @@ final class RedisStores implements StoreFactory {
     } else {
       RedisClient single = RedisClient.create(resources);
       this.client = single;
-      single.setOptions(ClientOptions.builder()
+      single.setOptions(Connecting.common(ClientOptions.builder(), settings)
           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-          .socketOptions(Connecting.socket(settings))
-          .timeoutOptions(Connecting.timeouts(settings))
           .build());
       StatefulRedisConnection<byte[], byte[]> connected = connectSingle(single, first);
       this.connection = connected;
@@ -132,7 +128,7 @@ final class RedisStores implements StoreFactory {
     this.flights = new Flights(this, pubsub, namespace, settings.flightLeaseMillis());
     this.tracking = near.size() == 0 ? null
         : new Tracking(client.getResources(), nodes, cluster, server, namespace, near.heartbeatMillis(),
-            near.lifetimeMillis(), near.strict());
+            near.lifetimeMillis(), near.strict(), Connecting.ssl(settings));
   }
 
   private StatefulRedisConnection<byte[], byte[]> connectSingle(RedisClient single, RedisURI uri) {

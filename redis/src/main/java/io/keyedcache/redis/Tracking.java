@@ -66,7 +66,7 @@ final class Tracking implements AutoCloseable {
   private final Set<Object> lost = ConcurrentHashMap.newKeySet();
 
   Tracking(ClientResources resources, Supplier<List<RedisURI>> nodes, boolean sharded, String server,
-      String namespace, long heartbeatMillis, long lifetimeMillis, boolean strict) {
+      String namespace, long heartbeatMillis, long lifetimeMillis, boolean strict, io.lettuce.core.SslOptions ssl) {
     this.nodes = nodes;
     this.sharded = sharded;
     this.server = server;
@@ -74,7 +74,11 @@ final class Tracking implements AutoCloseable {
     this.heartbeatMillis = heartbeatMillis;
     this.strict = strict;
     this.client = RedisClient.create(resources);
-    client.setOptions(ClientOptions.builder()
+    ClientOptions.Builder options = ClientOptions.builder();
+    if (ssl != null) {
+      options.sslOptions(ssl); // the manager's own TLS stores, as for its other connections
+    }
+    client.setOptions(options
         .protocolVersion(ProtocolVersion.RESP3)
         .autoReconnect(false) // re-armed by the heartbeat, never silently reconnected without tracking
         .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofMillis(Math.max(100, heartbeatMillis)))

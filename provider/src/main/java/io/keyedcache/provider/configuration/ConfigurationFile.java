@@ -88,6 +88,12 @@ public final class ConfigurationFile {
           + " the manager starts without the server)"),
       Map.entry("outage-backlog", "on a shared tier under on-outage=degrade, how many removed keys each cache"
           + " remembers during an outage before it is cleared instead when the server is back (default 10000)"),
+      Map.entry("tls-trust-store", "on a shared tier over TLS (rediss://), this manager's trusted CAs: a PEM file of"
+          + " certificates (.pem, .crt, .cer) or a PKCS12/JKS key store (default: the JVM's)"),
+      Map.entry("tls-trust-store-password", "on a shared tier, the password of tls-trust-store, if it has one"),
+      Map.entry("tls-key-store", "on a shared tier over TLS, this client's key and certificate as a PKCS12/JKS key"
+          + " store, for a server that asks for one (mutual TLS)"),
+      Map.entry("tls-key-store-password", "on a shared tier, the password of tls-key-store"),
       Map.entry("client-name", "on a shared tier, the name of the manager's connections in CLIENT LIST"
           + " (default keyedcache-<namespace>)"),
       Map.entry("user", "on a shared tier, the user name to log in with, instead of the URI's"
