@@ -100,8 +100,6 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
     this.name = name;
     this.configuration = configuration;
     this.executor = configuration.getExecutor() == null ? ForkJoinPool.commonPool() : configuration.getExecutor();
-    this.copier = configuration.isStoreByValue()
-        ? Copier.serializing(manager.getClassLoader(), source.storeByReference()) : Copier.identity();
     this.expiry = new ExpiryDecisions(requireNonNull(configuration.getExpiryPolicyFactory().create(),
         () -> "The expiry policy factory of cache '" + name + "' returned null"));
     this.expiring = !expiry.isEternal() || configuration.isPerEntryLifetimes();
@@ -119,6 +117,8 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
     }
     this.store = stores.create(new StoreSettings<>(name, configuration, executor, expiring, keyed),
         new StoreCallbacks<>(this));
+    this.copier = configuration.isStoreByValue() ? Copier.withFallback(
+        Copier.serializing(manager.getClassLoader(), source.storeByReference()), store::copyAsStored) : Copier.identity();
     this.copyOut = store.readsAreCopies() ? Copier.identity() : copier;
     this.loads = new ReadThrough<>(this, store);
     this.management = new Management(this, Tiers.redact(manager.getURI()), configuration);

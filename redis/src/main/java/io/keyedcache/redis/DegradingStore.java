@@ -480,6 +480,11 @@ final class DegradingStore<K, V> implements Store<K, V> {
   }
 
   @Override
+  public Object copyAsStored(Object value) {
+    return tier.envelope().copyThroughCodec(value);
+  }
+
+  @Override
   public boolean readsAreCopies() {
     // as RedisStore's: every read decodes a new object unless values are kept near
     return tier.settings().near().size() == 0;

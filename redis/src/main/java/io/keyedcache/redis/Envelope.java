@@ -19,10 +19,11 @@ import java.nio.charset.StandardCharsets;
  *
  * <pre>
  * bytes 0-1   "K1"   magic and format version
- * byte  2            the value's codec: 'S' a string in UTF-8, 'J' Java serialization
+ * byte  2            the value's codec: 'S' a string in UTF-8, 'J' Java serialization, 'C' a named codec
  * bytes 3-21         the deadline in epoch milliseconds, 19 ASCII digits (9223372036854775807: none)
  * bytes 22-25        n, the length of the key's part (big-endian)
- * bytes 26-          the key: its codec ('S' or 'J') and its bytes (n in all), then the value's bytes
+ * bytes 26-          the key: its codec ('S' or 'J') and its bytes (n in all), then the value's bytes; after 'C',
+ *                    those are the codec's name (one byte m, then m ASCII bytes) and then what the codec wrote
  * </pre>
  *
  * A read decodes the value alone; the key is decoded only where it is needed (iteration). Strings, the most
@@ -36,15 +37,91 @@ final class Envelope {
 
   private final ObjectInputFilter filter;
   private final ClassLoader classLoader;
+  private final Codecs codecs;
+  /** The codec of application values, or null for Java serialization. */
+  private final ValueCodec codec;
+  /** The codec's name as written before its bytes: length, then ASCII. */
+  private final byte[] codecName;
+  private final ValueCodec.Decoding decoding;
 
   /**
    * @param allowed the classes the application adds to {@link #BASE_FILTER}, as an {@link ObjectInputFilter}
    *     pattern (empty: none); every class outside both is rejected
    */
   Envelope(String allowed, ClassLoader classLoader) {
+    this(allowed, classLoader, Codecs.java(classLoader));
+  }
+
+  /** {@code codecs}: the codec application values are written with, and those this manager can read. */
+  Envelope(String allowed, ClassLoader classLoader, Codecs codecs) {
     String pattern = BASE_FILTER + (allowed == null || allowed.isBlank() ? "" : ";" + allowed.strip()) + ";!*";
     this.filter = ObjectInputFilter.Config.createFilter(pattern);
     this.classLoader = classLoader;
+    this.codecs = codecs;
+    this.codec = codecs.writing();
+    byte[] name = codec == null ? new byte[0] : codec.name().getBytes(StandardCharsets.US_ASCII);
+    this.codecName = new byte[name.length + 1];
+    codecName[0] = (byte) name.length;
+    System.arraycopy(name, 0, codecName, 1, name.length);
+    this.decoding = new ValueCodec.Decoding() {
+      @Override
+      public ClassLoader classLoader() {
+        return classLoader;
+      }
+
+      @Override
+      public boolean allows(Class<?> type) {
+        return Envelope.this.allows(type);
+      }
+    };
+  }
+
+  /**
+   * A copy of {@code object} through the codec, as it would be stored and read back: store-by-value's copy of a value
+   * that Java serialization cannot copy; null without a codec.
+   */
+  Object copyThroughCodec(Object object) {
+    if (codec == null) {
+      return null;
+    }
+    byte[] bytes = codec.encode(object);
+    try {
+      return codec.decode(bytes, decoding);
+    } catch (Exception e) {
+      throw new IllegalArgumentException("The codec " + codec.name() + " cannot read back a value of class "
+          + object.getClass().getName() + " that it wrote (" + e + ")", e);
+    }
+  }
+
+  /** Whether the filter allows objects of {@code type} (an array: its component type). */
+  boolean allows(Class<?> type) {
+    ObjectInputFilter.FilterInfo info = new ObjectInputFilter.FilterInfo() {
+      @Override
+      public Class<?> serialClass() {
+        return type;
+      }
+
+      @Override
+      public long arrayLength() {
+        return -1;
+      }
+
+      @Override
+      public long depth() {
+        return 1;
+      }
+
+      @Override
+      public long references() {
+        return 0;
+      }
+
+      @Override
+      public long streamBytes() {
+        return 0;
+      }
+    };
+    return filter.checkInput(info) == ObjectInputFilter.Status.ALLOWED;
   }
 
   /** What was decoded: the key (null unless asked for), the value and the deadline. */
@@ -64,6 +141,8 @@ final class Envelope {
     MISSING_CLASS,
     /** A class whose serialized form differs from this JVM's version of it (another serialVersionUID). */
     CHANGED_CLASS,
+    /** A value of a codec that this JVM lacks, or that its codec cannot decode. */
+    CODEC,
     /** An entry of this format whose bytes do not decode. */
     CORRUPT
   }
@@ -88,7 +167,7 @@ final class Envelope {
       return why;
     }
 
-    /** The class that could not be made, when a class is why; else null. */
+    /** The class that could not be made, when a class is why (the codec, for {@link Why#CODEC}); else null. */
     String className() {
       return className;
     }
@@ -101,7 +180,7 @@ final class Envelope {
 
   byte[] encode(Object key, Object value, long deadline) {
     byte[] keyPart = part(key);
-    byte[] valuePart = part(value);
+    byte[] valuePart = valueBytes(value);
     byte[] stored = new byte[HEADER + 4 + keyPart.length + valuePart.length - 1];
     stored[0] = 'K';
     stored[1] = '1';
@@ -119,7 +198,19 @@ final class Envelope {
 
   /** A value's codec byte and bytes, as an entry holds them after its key: what write.lua compares. */
   byte[] valueBytes(Object value) {
-    return part(value);
+    if (codec == null || value instanceof String || Values.exact(value)) {
+      return part(value);
+    }
+    byte[] encoded = codec.encode(value);
+    if (encoded == null) {
+      throw new IllegalArgumentException("The codec " + codec.name() + " encoded a value of class "
+          + value.getClass().getName() + " as null");
+    }
+    byte[] part = new byte[1 + codecName.length + encoded.length];
+    part[0] = 'C';
+    System.arraycopy(codecName, 0, part, 1, codecName.length);
+    System.arraycopy(encoded, 0, part, 1 + codecName.length, encoded.length);
+    return part;
   }
 
   /** An object's codec byte and bytes. */
@@ -188,7 +279,8 @@ final class Envelope {
   }
 
   static long deadline(byte[] stored) throws Undecodable {
-    if (stored.length < HEADER + 4 || stored[0] != 'K' || stored[1] != '1' || (stored[2] != 'J' && stored[2] != 'S')) {
+    if (stored.length < HEADER + 4 || stored[0] != 'K' || stored[1] != '1' || (stored[2] != 'J' && stored[2] != 'S'
+        && stored[2] != 'C')) {
       throw new Undecodable(Why.FOREIGN, null, "not a keyedcache entry of format 1", null);
     }
     // 19 ASCII digits, read in place: every read of an entry parses one
@@ -241,6 +333,9 @@ final class Envelope {
     if (codec == 'S') {
       return new String(stored, from, length, StandardCharsets.UTF_8);
     }
+    if (codec == 'C') {
+      return named(stored, from, length);
+    }
     if (codec != 'J') {
       throw new Undecodable(Why.FOREIGN, null, "an unknown codec " + (char) codec, null);
     }
@@ -268,6 +363,26 @@ final class Envelope {
           // a stream over bytes in memory
         }
       }
+    }
+  }
+
+  /** A value of a named codec: its name's length and name, then the codec's bytes. */
+  private Object named(byte[] stored, int from, int length) throws Undecodable {
+    int m = length < 1 ? -1 : stored[from] & 0xff;
+    if (m < 1 || 1 + m > length) {
+      throw new Undecodable("its codec's name does not fit", null);
+    }
+    String name = new String(stored, from + 1, m, StandardCharsets.US_ASCII);
+    ValueCodec named = codecs.find(name);
+    if (named == null) {
+      throw new Undecodable(Why.CODEC, name, "it was written with the codec " + name + ", which this JVM does not"
+          + " have (put its module on the class path)", null);
+    }
+    byte[] bytes = java.util.Arrays.copyOfRange(stored, from + 1 + m, from + length);
+    try {
+      return named.decode(bytes, decoding);
+    } catch (Exception e) {
+      throw new Undecodable(Why.CODEC, name, "the codec " + name + " cannot decode it here (" + e + ")", e);
     }
   }
 

@@ -21,19 +21,20 @@ import javax.cache.CacheException;
  * @param degrade {@code on-outage=degrade}: the caches keep answering while the server cannot be reached
  * @param outageBacklog the most removals each cache remembers during an outage before it is cleared instead
  * @param tls this manager's own trust and key stores, or null for the JVM's (a {@code rediss://} URI still uses TLS)
+ * @param codec the setting {@code codec}: the name of the codec of application values ({@code java} by default)
  * @param lettuceQuery the URI's query parameters that are Lettuce's, as a query ({@code ?database=2}), or empty
  */
 record RedisSettings(String server, String namespace, String filter, long flightLeaseMillis,
     long leaseTimeoutMillis, RedisTier.NearSettings near, int replicaAcks, long replicaAckTimeoutMillis,
     long timeoutMillis, long connectTimeoutMillis, long reconnectDelayMillis, String clientName, String user,
-    char[] password, boolean degrade, long outageBacklog, Tls tls, String lettuceQuery) {
+    char[] password, boolean degrade, long outageBacklog, Tls tls, String codec, String lettuceQuery) {
 
   /** The settings of the tier, by name. */
   static final Set<String> NAMES = Set.of("namespace", "serialization-filter", "flight-lease", "lease-timeout",
       "near-cache-size", "near-cache-lifetime", "near-cache-heartbeat", "near-cache-strict", "near-cache-weight",
       "near-cache-max-value", "replica-acks",
       "replica-ack-timeout", "timeout", "connect-timeout", "reconnect-delay", "client-name", "user", "password", "on-outage",
-      "outage-backlog", "tls-trust-store", "tls-trust-store-password", "tls-key-store", "tls-key-store-password");
+      "outage-backlog", "tls-trust-store", "tls-trust-store-password", "tls-key-store", "tls-key-store-password", "codec");
 
   /** The query parameters of a URI that Lettuce reads (the others are the tier's settings). */
   static final Set<String> LETTUCE = Set.of("database", "db", "sentinelMasterId", "clientName", "verifyPeer",
@@ -126,7 +127,8 @@ record RedisSettings(String server, String namespace, String filter, long flight
         number(merged, "reconnect-delay", RedisTier.DEFAULT_RECONNECT_DELAY_MILLIS, 1, server), clientName,
         user == null || user.isEmpty() ? null : user,
         password == null || password.isEmpty() ? null : password.toCharArray(), onOutage.equals("degrade"),
-        number(merged, "outage-backlog", RedisTier.DEFAULT_OUTAGE_BACKLOG, 0, server), tls, lettuce.toString());
+        number(merged, "outage-backlog", RedisTier.DEFAULT_OUTAGE_BACKLOG, 0, server), tls,
+        merged.getProperty("codec", Codecs.JAVA).strip(), lettuce.toString());
   }
 
   /**

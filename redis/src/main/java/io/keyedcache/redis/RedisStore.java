@@ -457,6 +457,11 @@ final class RedisStore<K, V> implements Store<K, V> {
   // ---------------------------------------------------------------------------------------------- all entries
 
   @Override
+  public Object copyAsStored(Object value) {
+    return link.envelope.copyThroughCodec(value);
+  }
+
+  @Override
   public boolean readsAreCopies() {
     return near == null; // every read decodes a new object from the server's bytes, unless it is kept near
   }

@@ -57,6 +57,7 @@ final class RedisStores implements StoreFactory {
   private final RedisClusterAsyncCommands<byte[], byte[]> async;
   private final String filter;
   private final ClassLoader classLoader;
+  private final Codecs codecs;
   private final String jvm = UUID.randomUUID().toString();
   private final AtomicLong tokens = new AtomicLong();
   private final Unreadable unreadable;
@@ -78,7 +79,8 @@ final class RedisStores implements StoreFactory {
    * {@code seeds}: the server, or with {@code cluster} the nodes to learn the cluster's topology from (any of them
    * will do; the others are found).
    */
-  RedisStores(List<RedisURI> given, boolean cluster, RedisSettings settings, ClassLoader classLoader) {
+  RedisStores(List<RedisURI> given, boolean cluster, RedisSettings settings, ClassLoader classLoader, Codecs codecs) {
+    this.codecs = codecs;
     this.near = settings.near();
     this.replicaAcks = settings.replicaAcks();
     this.replicaAckTimeoutMillis = settings.replicaAckTimeoutMillis();
@@ -209,7 +211,7 @@ final class RedisStores implements StoreFactory {
   @Override
   public <K, V> Store<K, V> create(StoreSettings<K, V> settings, StoreOwner<K, V> owner) {
     checkBounds(settings);
-    return new RedisStore<>(this, settings, owner, new Envelope(filter, classLoader));
+    return new RedisStore<>(this, settings, owner, new Envelope(filter, classLoader, codecs));
   }
 
   /** Refuses a cache that asks for a bound the shared tier does not keep. */

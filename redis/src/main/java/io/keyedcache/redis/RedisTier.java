@@ -127,7 +127,9 @@ public final class RedisTier implements StoreTier {
       throw new CacheException("keyedcache cannot read the Redis URI " + server(uri) + ": " + e.getMessage(), e);
     }
     List<RedisURI> connectTo = seeds;
-    return SharedTier.open(parsed, () -> new RedisStores(connectTo, cluster, parsed, classLoader));
+    Codecs codecs = Codecs.named(parsed.codec(), classLoader, parsed.server());
+    return SharedTier.open(parsed, new Envelope(parsed.filter(), classLoader, codecs),
+        () -> new RedisStores(connectTo, cluster, parsed, classLoader, codecs));
   }
 
   /**

@@ -33,6 +33,8 @@ final class SharedTier implements StoreFactory, SharedTierMXBean {
   private static final AtomicLong INSTANCES = new AtomicLong();
 
   private final RedisSettings settings;
+  /** The stored form of values, for copies before the server was reached. */
+  private final Envelope envelope;
   private final Supplier<RedisStores> connect;
   /** The connection; null under degrade until the server was first reached. */
   private volatile RedisStores stores;
@@ -48,8 +50,9 @@ final class SharedTier implements StoreFactory, SharedTierMXBean {
   private final ObjectName beanName;
   private volatile boolean closed;
 
-  private SharedTier(RedisSettings settings, Supplier<RedisStores> connect) {
+  private SharedTier(RedisSettings settings, Envelope envelope, Supplier<RedisStores> connect) {
     this.settings = settings;
+    this.envelope = envelope;
     this.connect = connect;
     if (!settings.degrade()) {
       this.probe = null;
@@ -74,8 +77,12 @@ final class SharedTier implements StoreFactory, SharedTierMXBean {
   }
 
   /** The tier of a manager: connected now, or under degrade perhaps later. */
-  static SharedTier open(RedisSettings settings, Supplier<RedisStores> connect) {
-    return new SharedTier(settings, connect);
+  static SharedTier open(RedisSettings settings, Envelope envelope, Supplier<RedisStores> connect) {
+    return new SharedTier(settings, envelope, connect);
+  }
+
+  Envelope envelope() {
+    return envelope;
   }
 
   @Override

@@ -83,6 +83,8 @@ final class Unreadable {
         return start + "it holds the class " + why.className() + " in another version than this JVM's (their"
             + " serialVersionUIDs differ: give a class that a shared cache keeps across versions a fixed"
             + " serialVersionUID)" + end;
+      case CODEC:
+        return start + why.getMessage() + end;
       default:
         return start + why.getMessage() + " (written by another version of keyedcache, or by something else under"
             + " this namespace)" + end;

@@ -94,6 +94,9 @@ public final class ConfigurationFile {
       Map.entry("tls-key-store", "on a shared tier over TLS, this client's key and certificate as a PKCS12/JKS key"
           + " store, for a server that asks for one (mutual TLS)"),
       Map.entry("tls-key-store-password", "on a shared tier, the password of tls-key-store"),
+      Map.entry("codec", "on a shared tier, how values become bytes: java (Java serialization through"
+          + " serialization-filter; the default), json (with the module io.keyedcache:jackson), or a class implementing"
+          + " io.keyedcache.redis.ValueCodec"),
       Map.entry("client-name", "on a shared tier, the name of the manager's connections in CLIENT LIST"
           + " (default keyedcache-<namespace>)"),
       Map.entry("user", "on a shared tier, the user name to log in with, instead of the URI's"

@@ -40,6 +40,39 @@ public interface Copier {
   static Copier serializing(ClassLoader classLoader, String remedy) {
     return new SerializingCopier(classLoader, remedy);
   }
+
+  /**
+   * {@code first}, and for an object it cannot copy, {@code fallback}'s copy; {@code first}'s error stands when
+   * {@code fallback} gives {@code null}.
+   */
+  static Copier withFallback(Copier first, java.util.function.UnaryOperator<Object> fallback) {
+    return new FallbackCopier(first, fallback);
+  }
+}
+
+/** {@link Copier#withFallback}. */
+final class FallbackCopier implements Copier {
+  private final Copier first;
+  private final java.util.function.UnaryOperator<Object> fallback;
+
+  FallbackCopier(Copier first, java.util.function.UnaryOperator<Object> fallback) {
+    this.first = first;
+    this.fallback = fallback;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> T copy(T object) {
+    try {
+      return first.copy(object);
+    } catch (IllegalArgumentException cannot) {
+      Object copy = fallback.apply(object);
+      if (copy == null) {
+        throw cannot;
+      }
+      return (T) copy;
+    }
+  }
 }
 
 enum IdentityCopier implements Copier {

@@ -168,6 +168,17 @@ public interface Store<K, V> {
     return value;
   }
 
+  /**
+   * A copy of {@code value} made through the store's own stored form (a codec), for store-by-value when the layer's
+   * Java serialization cannot copy it; or {@code null} when the store has no form of its own (the default), and the
+   * layer's error stands.
+   *
+   * @throws IllegalArgumentException if the store's form cannot copy it either; the message names its class
+   */
+  default Object copyAsStored(Object value) {
+    return null;
+  }
+
   /** The engine underneath, or {@code null} if it is not an instance of {@code type}. */
   <T> T unwrap(Class<T> type);
 
