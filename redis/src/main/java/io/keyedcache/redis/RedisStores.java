@@ -126,6 +126,7 @@ final class RedisStores implements StoreFactory {
       nodes = () -> List.of(first);
       pubsub = () -> single.connectPubSub(ByteArrayCodec.INSTANCE, first);
     }
+    warnOfEvictionPolicy();
     this.leases = new Leases(this, settings.leaseTimeoutMillis());
     this.flights = new Flights(this, pubsub, namespace, settings.flightLeaseMillis());
     this.tracking = near.size() == 0 ? null
@@ -172,6 +173,27 @@ final class RedisStores implements StoreFactory {
       }
     }
     return served.cardinality() == SLOTS ? masters : List.of();
+  }
+
+  /**
+   * Logs a WARNING if the server evicts any key when full ({@code allkeys-*}): it may then evict the indexes that
+   * group deletion and {@code clear()} read, and leave entries readable that they should have removed. Nothing is said
+   * when the server does not tell (CONFIG refused by an ACL or a managed service).
+   */
+  private void warnOfEvictionPolicy() {
+    String policy;
+    try {
+      java.util.Map<String, String> reply = commands.configGet("maxmemory-policy");
+      policy = reply.getOrDefault("maxmemory-policy", "");
+    } catch (RedisException e) {
+      return;
+    }
+    if (policy.startsWith("allkeys-")) {
+      LOG.log(System.Logger.Level.WARNING, "keyedcache: Redis at " + server + " has maxmemory-policy " + policy
+          + ", under which it may evict the indexes that group deletion and clear() read when it is full: then"
+          + " entries they should remove stay readable until their own lifetime ends. Use noeviction or a volatile-*"
+          + " policy for the shared tier (docs/shared-tier.md, Memory)");
+    }
   }
 
   /** The near cache of a new store, or null: they are off, or the cache keeps values by reference. */

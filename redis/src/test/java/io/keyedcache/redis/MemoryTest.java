@@ -37,6 +37,20 @@ class MemoryTest {
     return Long.parseLong(reply.substring(1));
   }
 
+  /** A server that may evict any key is named with its policy when a manager connects; one that may not, is not. */
+  @Test
+  void anAllkeysPolicyIsWarnedOfWhenTheManagerConnects() throws Exception {
+    try (RedisServer lru = RedisServer.start("--maxmemory-policy", "allkeys-lru");
+        RedisServer volatileLru = RedisServer.start("--maxmemory-policy", "volatile-lru");
+        LogLines logged = LogLines.of(RedisStores.class)) {
+      keyed(volatileLru, "volatile");
+      assertThat(logged.messages()).noneMatch(line -> line.contains("maxmemory-policy"));
+      keyed(lru, "allkeys");
+      assertThat(logged.messages()).anySatisfy(line -> assertThat(line).contains("maxmemory-policy allkeys-lru",
+          "group deletion and clear()", "noeviction or a volatile-*"));
+    }
+  }
+
   /**
    * 1,000 products, each put, computed by a cached function and deleted as a group: what stays on the server without
    * a lifetime is the cache's index and registry, not a key per group.
