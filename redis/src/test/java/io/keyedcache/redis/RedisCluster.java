@@ -28,7 +28,7 @@ public final class RedisCluster implements RedisTarget {
         cluster.nodes.add(RedisServer.start("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
             "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT_MS)));
       }
-      List<String> command = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+      List<String> command = new ArrayList<>(List.of(RedisServer.client(), "--cluster", "create"));
       for (RedisServer node : cluster.nodes) {
         command.add("127.0.0.1:" + node.port());
       }
@@ -36,7 +36,7 @@ public final class RedisCluster implements RedisTarget {
       Process create = new ProcessBuilder(command).redirectErrorStream(true).start();
       String output = new String(create.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!create.waitFor(60, TimeUnit.SECONDS) || create.exitValue() != 0) {
-        throw new IOException("redis-cli --cluster create failed: " + output);
+        throw new IOException(RedisServer.client() + " --cluster create failed: " + output);
       }
       cluster.awaitOk();
       return cluster;

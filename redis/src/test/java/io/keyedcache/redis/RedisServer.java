@@ -18,6 +18,12 @@ import java.util.concurrent.TimeUnit;
  * {@code SHUTDOWN NOSAVE} and then by its process. Needs the Debian package {@code redis-server}.
  */
 public final class RedisServer implements RedisTarget {
+  /**
+   * The system property naming the server program the tests start: {@code redis-server} by default,
+   * {@code valkey-server} for the runs on Valkey (then {@code valkey-cli} joins a cluster).
+   */
+  public static final String PROGRAM = "keyedcache.test.redis.server";
+
   private final List<String> extra;
   /** A Sentinel's configuration file, which comes first on its command line; null for a server. */
   private Path sentinelConfig;
@@ -53,6 +59,16 @@ public final class RedisServer implements RedisTarget {
     return sentinel;
   }
 
+  /** The server program the tests start ({@link #PROGRAM}). */
+  public static String program() {
+    return System.getProperty(PROGRAM, "redis-server");
+  }
+
+  /** The command-line client that goes with it. */
+  static String client() {
+    return program().replace("-server", "-cli");
+  }
+
   public int port() {
     return port;
   }
@@ -79,7 +95,7 @@ public final class RedisServer implements RedisTarget {
   }
 
   private void launch() throws IOException {
-    List<String> command = new ArrayList<>(List.of("redis-server"));
+    List<String> command = new ArrayList<>(List.of(program()));
     if (sentinelConfig != null) {
       command.add(sentinelConfig.toString());
     }
@@ -91,13 +107,13 @@ public final class RedisServer implements RedisTarget {
     try {
       process = builder.start();
     } catch (IOException e) {
-      throw new IllegalStateException("redis-server could not be started: install the Debian package"
-          + " redis-server (.ci/run does)", e);
+      throw new IllegalStateException(program() + " could not be started: install the Debian package "
+          + program() + " (.ci/run does; valkey-server from bookworm-backports)", e);
     }
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < until) {
       if (!process.isAlive()) {
-        throw new IOException("redis-server on port " + port + " exited: " + Files.readString(
+        throw new IOException(program() + " on port " + port + " exited: " + Files.readString(
             directory.resolve("redis.log")));
       }
       if (ping()) {
@@ -106,7 +122,7 @@ public final class RedisServer implements RedisTarget {
       sleep(20);
     }
     process.destroyForcibly();
-    throw new IOException("redis-server on port " + port + " did not answer PING within 10 s");
+    throw new IOException(program() + " on port " + port + " did not answer PING within 10 s");
   }
 
   /** Whether the server answers PING now (a NOAUTH error counts: it is up). */
