@@ -19,6 +19,13 @@ import javax.cache.integration.CacheWriterException;
  * key that the store may apply in batches; a writer's failure is thrown once the rest is done.
  */
 final class Bulk {
+  static void requireKeys(Set<?> keys) {
+    Objects.requireNonNull(keys, "keys must not be null");
+    for (Object key : keys) {
+      Objects.requireNonNull(key, "keys must not contain null");
+    }
+  }
+
   private Bulk() {}
 
   static <K, V> void putAll(KeyedJCache<K, V> cache, Store<K, V> store, Map<? extends K, ? extends V> map,

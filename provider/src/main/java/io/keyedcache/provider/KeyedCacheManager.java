@@ -11,11 +11,14 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -44,6 +47,8 @@ public final class KeyedCacheManager implements CacheManager {
   /** Held while a cache is created on demand, so that two threads asking at once get the same cache. */
   private final Object onDemand = new Object();
   private volatile boolean closed;
+  /** What {@link #forEachCache} was given, called with every cache created after it. */
+  private final List<Consumer<? super Cache<?, ?>>> creationActions = new CopyOnWriteArrayList<>();
 
   KeyedCacheManager(KeyedCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties,
       ConfigurationFile file, StoreFactory stores) {
@@ -129,9 +134,41 @@ public final class KeyedCacheManager implements CacheManager {
       }
       return new KeyedJCache<>(this, name, settings, storesFor(name, settings), from);
     });
+    for (Consumer<? super Cache<?, ?>> action : creationActions) {
+      run(action, created);
+    }
     @SuppressWarnings("unchecked")
     Cache<K, V> cache = (Cache<K, V>) created;
     return cache;
+  }
+
+  /**
+   * Calls {@code action} with each open cache of this manager now and, from then on, with each cache it creates (by
+   * {@link #createCache}, or on demand from the configuration file's {@code default.} section), on the creating
+   * thread once the cache is ready: how metrics reach caches made after start-up. A cache created while this method
+   * runs may be given to {@code action} twice, so it should be idempotent (as registering a meter is); an
+   * {@code action} that throws is logged and creation goes on. Thread-safe.
+   *
+   * @throws IllegalStateException if the manager is closed
+   */
+  public void forEachCache(Consumer<? super Cache<?, ?>> action) {
+    requireOpen();
+    requireNonNull(action, "action must not be null");
+    creationActions.add(action);
+    for (KeyedJCache<?, ?> cache : caches.values()) {
+      if (!cache.isClosed()) {
+        run(action, cache);
+      }
+    }
+  }
+
+  private void run(Consumer<? super Cache<?, ?>> action, Cache<?, ?> cache) {
+    try {
+      action.accept(cache);
+    } catch (RuntimeException e) {
+      System.getLogger(KeyedCacheManager.class.getName()).log(System.Logger.Level.WARNING, "keyedcache: an action"
+          + " given to forEachCache failed for cache '" + cache.getName() + "' of " + this, e);
+    }
   }
 
   /**
@@ -305,6 +342,7 @@ public final class KeyedCacheManager implements CacheManager {
       }
     }
     caches.clear();
+    creationActions.clear();
     try {
       stores.close();
     } catch (RuntimeException e) {

@@ -10,6 +10,7 @@ import io.keyedcache.provider.event.EventDispatcher;
 import io.keyedcache.provider.expiry.ExpiryDecisions;
 import io.keyedcache.provider.integration.Loader;
 import io.keyedcache.provider.integration.Writer;
+import io.keyedcache.provider.management.KeyedCacheMXBean;
 import io.keyedcache.provider.management.Statistics;
 import io.keyedcache.provider.store.Store;
 import io.keyedcache.provider.store.StoreFactory;
@@ -40,7 +41,8 @@ import javax.cache.processor.EntryProcessorResult;
  * nothing is written through and entries never expire, {@code get} and {@code put} go straight to the store.
  *
  * <p>Thread-safe. Obtain instances from {@link KeyedCacheManager#createCache}; {@link #unwrap} gives this class,
- * the keyed view ({@link KeyedCache}) or the engine underneath (on the embedded tier, the Caffeine
+ * the keyed view ({@link KeyedCache}), its operations for operators ({@link KeyedCacheMXBean}, also when management
+ * is off) or the engine underneath (on the embedded tier, the Caffeine
  * {@link com.github.benmanes.caffeine.cache.Cache}).
  *
  * @param <K> the key type
@@ -181,7 +183,7 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
   @Override
   public Map<K, V> getAll(Set<? extends K> keys) {
     requireOpen();
-    requireKeys(keys);
+    Bulk.requireKeys(keys);
     return loads.getAll(keys);
   }
 
@@ -197,7 +199,7 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
   @Override
   public void loadAll(Set<? extends K> keys, boolean replaceExistingValues, CompletionListener completionListener) {
     requireOpen();
-    requireKeys(keys);
+    Bulk.requireKeys(keys);
     loads.loadAll(keys, replaceExistingValues, completionListener);
   }
 
@@ -376,7 +378,7 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
   @Override
   public void removeAll(Set<? extends K> keys) {
     requireOpen();
-    requireKeys(keys);
+    Bulk.requireKeys(keys);
     Bulk.removeAll(this, store, new LinkedHashSet<>(keys));
   }
 
@@ -407,7 +409,7 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
   public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys,
       EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
     requireOpen();
-    requireKeys(keys);
+    Bulk.requireKeys(keys);
     requireNonNull(entryProcessor, "entryProcessor must not be null");
     return Invocation.all(this, keys, entryProcessor, arguments);
   }
@@ -498,6 +500,9 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
     if (clazz == KeyedCache.class || clazz == io.keyedcache.AbstractKeyedCache.class) {
       return clazz.cast(keyed());
     }
+    if (clazz == KeyedCacheMXBean.class && keyed) {
+      return clazz.cast(management.keyedBean());
+    }
     T engine = store.unwrap(clazz);
     if (engine != null) {
       return engine;
@@ -581,13 +586,6 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
     requireNonNull(key, "key must not be null");
     requireNonNull(value, "value must not be null");
     checkTypes(key, value);
-  }
-
-  private static void requireKeys(Set<?> keys) {
-    requireNonNull(keys, "keys must not be null");
-    for (Object key : keys) {
-      requireNonNull(key, "keys must not contain null");
-    }
   }
 
   void checkTypes(K key, V value) {

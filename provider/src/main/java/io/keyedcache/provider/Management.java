@@ -52,6 +52,11 @@ final class Management {
     }
   }
 
+  /** The keyed bean; null when the cache has no keyed view. */
+  KeyedCacheBean keyedBean() {
+    return keyedBean;
+  }
+
   /** Unregisters the beans. */
   void close() {
     MBeans.unregister(MBeans.Kind.STATISTICS, managerUri, cache.getName());

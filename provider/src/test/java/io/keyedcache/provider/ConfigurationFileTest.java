@@ -402,6 +402,29 @@ class ConfigurationFileTest {
     }
   }
 
+  /** How metrics reach every cache: those of the file, those code creates, those made on demand. */
+  @Test
+  void forEachCacheIsGivenTheCachesThereAndEveryOneMadeLater() throws Exception {
+    URI uri = write("for-each.properties", "caches.named.maximum-size = 10", "default.maximum-size = 20");
+    KeyedCacheManager manager = (KeyedCacheManager) manager(uri);
+    try {
+      java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+      manager.forEachCache(cache -> seen.add(cache.getName()));
+      assertThat(seen).containsExactly("named");
+      manager.getCache("asked");
+      manager.getCache("asked");
+      manager.createCache("created", new MutableConfiguration<>());
+      manager.forEachCache(cache -> {
+        throw new IllegalStateException("a failing action does not stop creation");
+      });
+      assertThat(manager.getCache("after-a-failing-action")).isNotNull();
+      assertThat(seen).containsExactly("named", "asked", "created", "after-a-failing-action");
+    } finally {
+      manager.close();
+    }
+    assertThatThrownBy(() -> manager.forEachCache(cache -> {})).isInstanceOf(IllegalStateException.class);
+  }
+
   @Test
   void withoutADefaultSectionAnUnknownNameIsNoCache() throws Exception {
     URI uri = write("no-defaults.properties", "caches.named.maximum-size = 10");

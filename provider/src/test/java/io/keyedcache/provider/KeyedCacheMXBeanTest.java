@@ -139,4 +139,24 @@ class KeyedCacheMXBeanTest {
     manager.getCache("closing").close();
     assertThat(server.isRegistered(name("closing"))).isFalse();
   }
+
+  @Test
+  void unwrappedFromTheCacheWhetherOrNotManagementIsOn() {
+    Cache<Object, Object> cache = manager.createCache("unwrapped", new MutableConfiguration<>());
+    @SuppressWarnings("unchecked")
+    KeyedCache<Object> keyed = cache.unwrap(KeyedCache.class);
+    keyed.put(CacheKey.of("product", 1), "apple");
+    keyed.put(CacheKey.of("product", 1, "price"), 2.5);
+    KeyedCacheMXBean bean = cache.unwrap(KeyedCacheMXBean.class);
+    assertThat(bean.keysUnder("product::1", 10)).containsExactly("product::1", "product::1::price");
+    bean.setEnabled(false);
+    assertThat(keyed.isEnabled()).isFalse();
+    assertThat(bean.deleteGroup("product::1")).isEqualTo(2);
+    assertThat(keyed.isCached(CacheKey.of("product", 1))).isFalse();
+
+    Cache<String, String> strings = manager.createCache("strings",
+        new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+    assertThatThrownBy(() -> strings.unwrap(KeyedCacheMXBean.class)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("strings");
+  }
 }

@@ -78,14 +78,18 @@ final class Flights implements AutoCloseable {
     }
   }
 
-  /** Waits until the flight of {@code lease} lands (a message) or POLL_MILLIS pass. */
-  void await(byte[] lease) {
+  /**
+   * Waits until the flight of {@code lease} lands (a message) or POLL_MILLIS pass; returns whether it was woken by
+   * the landing.
+   */
+  boolean await(byte[] lease) {
     String name = new String(lease, StandardCharsets.UTF_8);
     CompletableFuture<Void> landed = waiting.computeIfAbsent(name, n -> new CompletableFuture<>());
     try {
       landed.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+      return true;
     } catch (TimeoutException e) {
-      // look again
+      return false; // look again
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new javax.cache.CacheException("Interrupted while waiting for another JVM's computation", e);

@@ -105,6 +105,9 @@ final class Groups<K, V> {
     Flights flights = link.connection.flights();
     byte[] lease = link.names.flight(key);
     byte[][] generations = key instanceof CacheKey ? link.names.generations((CacheKey) key) : new byte[0][];
+    TierCounters counters = link.connection.counters();
+    boolean waited = false;
+    boolean woken = true;
     while (true) {
       Envelope.Entry present = fetch.apply(key);
       if (present != null) {
@@ -112,8 +115,15 @@ final class Groups<K, V> {
       }
       byte[] token = flights.tryLease(lease, link.connection.token());
       if (token == null) {
-        flights.await(lease); // another JVM computes: woken when it lands, or in a moment to look again
+        if (!waited) {
+          counters.leaseWaits.increment();
+          waited = true;
+        }
+        woken = flights.await(lease); // another JVM computes: woken when it lands, or in a moment to look again
         continue;
+      }
+      if (!woken) {
+        counters.leaseTakeovers.increment(); // the lease lapsed under a JVM that never landed
       }
       java.util.concurrent.ScheduledFuture<?> renewal = flights.renew(lease, token);
       try {

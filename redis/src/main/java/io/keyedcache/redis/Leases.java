@@ -176,6 +176,9 @@ final class Leases implements AutoCloseable {
   }
 
   private void pauseUntil(long until, int attempt, String cacheName, Object key) {
+    if (attempt == 0) {
+      connection.counters().leaseWaits.increment();
+    }
     if (System.nanoTime() - until >= 0) {
       throw new CacheException("Cache '" + cacheName + "': the key " + key + " stayed held by a step of another"
           + " JVM or thread (a writer, an entry processor, a custom expiry policy) for the whole lease-timeout of "

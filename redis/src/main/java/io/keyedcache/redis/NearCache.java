@@ -36,14 +36,17 @@ final class NearCache<K, V> {
   private final long least;
   private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
   private final AtomicLong epoch = new AtomicLong();
+  private final TierCounters counters;
 
   /**
    * @param maximumSize the most entries kept
    * @param maximumWeight the most bytes kept, each value counted by its stored size
    * @param largestValue the largest stored size of a value that is kept near at all
    */
-  NearCache(Tracking tracking, Envelope envelope, long maximumSize, long maximumWeight, long largestValue) {
+  NearCache(Tracking tracking, Envelope envelope, long maximumSize, long maximumWeight, long largestValue,
+      TierCounters counters) {
     this.tracking = tracking;
+    this.counters = counters;
     this.strict = tracking.strict();
     this.envelope = envelope;
     this.largestValue = largestValue;
@@ -55,6 +58,11 @@ final class NearCache<K, V> {
     this.entries = Caffeine.newBuilder().maximumWeight(maximumWeight)
         .<K, Object>weigher((key, near) -> (int) Math.min(Integer.MAX_VALUE,
             near instanceof Timed ? Math.max(share, ((Timed) near).bytes()) : share))
+        .evictionListener((key, near, cause) -> {
+          if (cause.wasEvicted()) {
+            counters.nearEvictions.increment();
+          }
+        })
         .build();
   }
 
@@ -64,10 +72,18 @@ final class NearCache<K, V> {
    */
   Object hit(K key) {
     Object near = entries.getIfPresent(key);
-    if (near == null || !tracking.armed()) {
-      return null;
+    if (near != null && tracking.armed() && (!strict || (near = strictHit(key)) != null)) {
+      counters.nearHits.increment();
+      return near;
     }
-    return strict ? strictHit(key) : near;
+    counters.nearMisses.increment();
+    return null;
+  }
+
+  /** A hit whose deadline had passed: counted as the miss it turned out to be. */
+  void lapsed() {
+    counters.nearHits.decrement();
+    counters.nearMisses.increment();
   }
 
   private Object strictHit(K key) {

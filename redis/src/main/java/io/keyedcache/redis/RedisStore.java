@@ -226,7 +226,11 @@ final class RedisStore<K, V> implements Store<K, V> {
 
   /** Before its deadline (past it, the server read reports it). */
   private boolean beforeDeadline(NearCache.Timed hit) {
-    return hit.deadline() > link.now();
+    if (hit.deadline() > link.now()) {
+      return true;
+    }
+    near.lapsed();
+    return false;
   }
 
   @Override

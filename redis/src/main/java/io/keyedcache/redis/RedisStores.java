@@ -74,13 +74,16 @@ final class RedisStores implements StoreFactory {
   private final long replicaAckTimeoutMillis;
   /** The near caches' server link, or null when they are off. */
   private final Tracking tracking;
+  private final TierCounters counters;
 
   /**
    * {@code seeds}: the server, or with {@code cluster} the nodes to learn the cluster's topology from (any of them
    * will do; the others are found).
    */
-  RedisStores(List<RedisURI> given, boolean cluster, RedisSettings settings, ClassLoader classLoader, Codecs codecs) {
+  RedisStores(List<RedisURI> given, boolean cluster, RedisSettings settings, ClassLoader classLoader, Codecs codecs,
+      TierCounters counters) {
     this.codecs = codecs;
+    this.counters = counters;
     this.near = settings.near();
     this.replicaAcks = settings.replicaAcks();
     this.replicaAckTimeoutMillis = settings.replicaAckTimeoutMillis();
@@ -99,6 +102,7 @@ final class RedisStores implements StoreFactory {
     if (cluster) {
       RedisClusterClient clusterClient = RedisClusterClient.create(resources, seeds);
       this.client = clusterClient;
+      countReconnects(clusterClient, counters);
       clusterClient.setOptions(Connecting.common(ClusterClientOptions.builder(), settings)
           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
           // a failover moves slots to a replica: found by the MOVED replies it causes, and checked every few s
@@ -116,6 +120,7 @@ final class RedisStores implements StoreFactory {
     } else {
       RedisClient single = RedisClient.create(resources);
       this.client = single;
+      countReconnects(single, counters);
       single.setOptions(Connecting.common(ClientOptions.builder(), settings)
           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
           .build());
@@ -131,7 +136,17 @@ final class RedisStores implements StoreFactory {
     this.flights = new Flights(this, pubsub, namespace, settings.flightLeaseMillis());
     this.tracking = near.size() == 0 ? null
         : new Tracking(client.getResources(), nodes, cluster, server, namespace, near.heartbeatMillis(),
-            near.lifetimeMillis(), near.strict(), Connecting.ssl(settings));
+            near.lifetimeMillis(), near.strict(), Connecting.ssl(settings), counters);
+  }
+
+  private static void countReconnects(io.lettuce.core.AbstractRedisClient client, TierCounters counters) {
+    client.addListener(new io.lettuce.core.RedisConnectionStateListener() {
+      @Override
+      public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> connection,
+          java.net.SocketAddress address) {
+        counters.connected(connection);
+      }
+    });
   }
 
   private StatefulRedisConnection<byte[], byte[]> connectSingle(RedisClient single, RedisURI uri) {
@@ -201,7 +216,8 @@ final class RedisStores implements StoreFactory {
     if (tracking == null) {
       return null;
     }
-    NearCache<K, V> cache = new NearCache<>(tracking, envelope, near.size(), near.weight(), near.largestValue());
+    NearCache<K, V> cache = new NearCache<>(tracking, envelope, near.size(), near.weight(), near.largestValue(),
+        counters);
     tracking.register(tag, cache);
     return cache;
   }
@@ -219,6 +235,15 @@ final class RedisStores implements StoreFactory {
 
   Flights flights() {
     return flights;
+  }
+
+  TierCounters counters() {
+    return counters;
+  }
+
+  /** How many entries the near caches keep now, all together. */
+  long nearSize() {
+    return tracking == null ? 0 : tracking.nearSize();
   }
 
   Leases leases() {

@@ -128,8 +128,9 @@ public final class RedisTier implements StoreTier {
     }
     List<RedisURI> connectTo = seeds;
     Codecs codecs = Codecs.named(parsed.codec(), classLoader, parsed.server());
-    return SharedTier.open(parsed, new Envelope(parsed.filter(), classLoader, codecs),
-        () -> new RedisStores(connectTo, cluster, parsed, classLoader, codecs));
+    TierCounters counters = new TierCounters();
+    return SharedTier.open(parsed, new Envelope(parsed.filter(), classLoader, codecs), counters,
+        () -> new RedisStores(connectTo, cluster, parsed, classLoader, codecs, counters));
   }
 
   /**

@@ -48,10 +48,13 @@ final class SharedTier implements StoreFactory, SharedTierMXBean {
   /** The last failure the probe logged, so that a long outage is logged once, not every attempt. */
   private volatile String lastProbeFailure;
   private final ObjectName beanName;
+  private final TierCounters counters;
   private volatile boolean closed;
 
-  private SharedTier(RedisSettings settings, Envelope envelope, Supplier<RedisStores> connect) {
+  private SharedTier(RedisSettings settings, Envelope envelope, TierCounters counters,
+      Supplier<RedisStores> connect) {
     this.settings = settings;
+    this.counters = counters;
     this.envelope = envelope;
     this.connect = connect;
     if (!settings.degrade()) {
@@ -77,8 +80,9 @@ final class SharedTier implements StoreFactory, SharedTierMXBean {
   }
 
   /** The tier of a manager: connected now, or under degrade perhaps later. */
-  static SharedTier open(RedisSettings settings, Envelope envelope, Supplier<RedisStores> connect) {
-    return new SharedTier(settings, envelope, connect);
+  static SharedTier open(RedisSettings settings, Envelope envelope, TierCounters counters,
+      Supplier<RedisStores> connect) {
+    return new SharedTier(settings, envelope, counters, connect);
   }
 
   Envelope envelope() {
@@ -239,6 +243,47 @@ final class SharedTier implements StoreFactory, SharedTierMXBean {
   @Override
   public long getOutages() {
     return outages.get();
+  }
+
+  @Override
+  public long getReconnects() {
+    return counters.reconnects.sum();
+  }
+
+  @Override
+  public long getNearCacheHits() {
+    return counters.nearHits.sum();
+  }
+
+  @Override
+  public long getNearCacheMisses() {
+    return counters.nearMisses.sum();
+  }
+
+  @Override
+  public long getNearCacheSize() {
+    RedisStores connection = stores;
+    return connection == null ? 0 : connection.nearSize();
+  }
+
+  @Override
+  public long getNearCacheEvictions() {
+    return counters.nearEvictions.sum();
+  }
+
+  @Override
+  public long getInvalidations() {
+    return counters.invalidations.sum();
+  }
+
+  @Override
+  public long getLeaseWaits() {
+    return counters.leaseWaits.sum();
+  }
+
+  @Override
+  public long getLeaseTakeovers() {
+    return counters.leaseTakeovers.sum();
   }
 
   /** Registers the state's MXBean under the first free name; null if JMX refuses it (logged). */

@@ -38,4 +38,40 @@ public interface SharedTierMXBean {
 
   /** How many outages began since the manager was created (always 0 under {@code fail}). */
   long getOutages();
+
+  // The counts below start at 0 when the manager is created and only grow; they cover all the manager's caches.
+
+  /** How many times a connection of the manager to its server was made again after it was lost. */
+  long getReconnects();
+
+  /** Reads answered from a near cache, without a round trip. */
+  long getNearCacheHits();
+
+  /**
+   * Reads that found no usable near entry (none, its lifetime over, or the near caches bypassed while tracking is
+   * not armed) and went to the server. Caches without a near cache (store-by-reference, or {@code near-cache-size=0})
+   * count neither hits nor misses.
+   */
+  long getNearCacheMisses();
+
+  /** How many entries the near caches keep now, all together. */
+  long getNearCacheSize();
+
+  /** Near entries evicted to keep within {@code near-cache-size} or {@code near-cache-weight}. */
+  long getNearCacheEvictions();
+
+  /** Invalidations of near entries that the server pushed: a write to one of their keys, by any JVM. */
+  long getInvalidations();
+
+  /**
+   * Calls that found a key's lease held by another JVM or thread and waited for it: a step (a writer, an entry
+   * processor, an expiry policy) or a cached function's computation under way elsewhere.
+   */
+  long getLeaseWaits();
+
+  /**
+   * Cached-function computations this JVM took over from one that went silent: its flight lease lapsed without the
+   * computation landing (the JVM died, stopped or lost the server).
+   */
+  long getLeaseTakeovers();
 }

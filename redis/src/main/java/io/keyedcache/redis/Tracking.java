@@ -64,9 +64,12 @@ final class Tracking implements AutoCloseable {
   private volatile boolean closed;
   /** The connections reported lost, so that arming does not race their loss. */
   private final Set<Object> lost = ConcurrentHashMap.newKeySet();
+  private final TierCounters counters;
 
   Tracking(ClientResources resources, Supplier<List<RedisURI>> nodes, boolean sharded, String server,
-      String namespace, long heartbeatMillis, long lifetimeMillis, boolean strict, io.lettuce.core.SslOptions ssl) {
+      String namespace, long heartbeatMillis, long lifetimeMillis, boolean strict, io.lettuce.core.SslOptions ssl,
+      TierCounters counters) {
+    this.counters = counters;
     this.nodes = nodes;
     this.sharded = sharded;
     this.server = server;
@@ -123,6 +126,14 @@ final class Tracking implements AutoCloseable {
 
   void unregister(String tag) {
     caches.remove(tag);
+  }
+
+  long nearSize() {
+    long size = 0;
+    for (NearCache<?, ?> near : caches.values()) {
+      size += near.size();
+    }
+    return size;
   }
 
   /**
@@ -310,6 +321,7 @@ final class Tracking implements AutoCloseable {
     NearCache<?, ?> near = caches.get(new String(name, open + 1, end - open - 1, StandardCharsets.UTF_8));
     if (near != null) {
       near.invalidateNamed(name, close + 4);
+      counters.invalidations.increment();
     }
   }
 

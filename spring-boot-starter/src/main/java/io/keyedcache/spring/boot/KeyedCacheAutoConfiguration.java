@@ -1,6 +1,7 @@
 package io.keyedcache.spring.boot;
 
 import io.keyedcache.KeyedCache;
+import io.keyedcache.provider.KeyedCacheManager;
 import io.keyedcache.provider.KeyedCachingProvider;
 import java.io.IOException;
 import java.net.URI;
@@ -9,11 +10,14 @@ import javax.cache.CacheManager;
 import javax.cache.Caching;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.spi.CachingProvider;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.support.AutowireCandidateQualifier;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
 import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration;
@@ -32,8 +36,10 @@ import org.springframework.core.io.Resource;
  * keyedcache in a Spring Boot application: the JCache {@link CacheManager} that Spring's cache abstraction wraps,
  * made by keyedcache's provider from {@code keyedcache.uri} and {@code keyedcache.properties} (or
  * {@code spring.cache.jcache.config}); {@link KeyedCaches}, and a {@link KeyedCache} bean for each cache named in
- * {@code spring.cache.cache-names} (inject it with {@code @Qualifier("<name>")}); with the actuator and the shared
- * tier on the class path, the health indicator {@code keyedcache}. Runs before Spring Boot's own cache
+ * {@code spring.cache.cache-names} (inject it with {@code @Qualifier("<name>")}); with the actuator on the class
+ * path, the endpoint {@code keyedcache} ({@link KeyedCacheEndpoint}), keyedcache's meters ({@link KeyedCacheMeters})
+ * for every cache, those made after start-up included, and with the shared tier the health indicator
+ * {@code keyedcache}. Runs before Spring Boot's own cache
  * auto-configuration, which then uses this manager; an application's own {@code javax.cache.CacheManager} bean wins.
  */
 @AutoConfiguration(before = CacheAutoConfiguration.class)
@@ -96,6 +102,38 @@ public class KeyedCacheAutoConfiguration {
     @ConditionalOnMissingBean(name = "keyedcacheHealthIndicator")
     KeyedCacheHealthIndicator keyedcacheHealthIndicator(CacheManager manager) {
       return new KeyedCacheHealthIndicator(manager);
+    }
+  }
+
+  /** The actuator endpoint {@code keyedcache}, when the actuator is on the class path and the endpoint available. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+  @ConditionalOnAvailableEndpoint(KeyedCacheEndpoint.class)
+  static class Operations {
+    @Bean
+    @ConditionalOnMissingBean
+    KeyedCacheEndpoint keyedCacheEndpoint(CacheManager manager) {
+      return new KeyedCacheEndpoint(manager);
+    }
+  }
+
+  /** keyedcache's meters ({@link KeyedCacheMeters}), with Micrometer and the actuator on the class path. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = {"io.micrometer.core.instrument.MeterRegistry",
+      "org.springframework.boot.actuate.metrics.cache.CacheMetricsRegistrar"})
+  static class Meters {
+    /** For an application's own manager of another provider, nothing: it has no keyed statistics to show. */
+    @Bean
+    io.micrometer.core.instrument.binder.MeterBinder keyedCacheMeters(CacheManager manager,
+        ObjectProvider<org.springframework.boot.actuate.metrics.cache.CacheMetricsRegistrar> registrar,
+        ListableBeanFactory beans) {
+      KeyedCacheManager ours;
+      try {
+        ours = manager.unwrap(KeyedCacheManager.class);
+      } catch (IllegalArgumentException otherProvider) {
+        return registry -> { };
+      }
+      return new KeyedCacheMeters(ours, registrar, beans);
     }
   }
 

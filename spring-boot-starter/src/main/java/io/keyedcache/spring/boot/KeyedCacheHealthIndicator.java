@@ -22,10 +22,8 @@ public class KeyedCacheHealthIndicator extends AbstractHealthIndicator {
 
   @Override
   protected void doHealthCheck(Health.Builder builder) {
-    SharedTierMXBean tier;
-    try {
-      tier = manager.unwrap(SharedTierMXBean.class);
-    } catch (IllegalArgumentException embedded) {
+    SharedTierMXBean tier = TierState.shared(manager);
+    if (tier == null) {
       builder.up().withDetail("tier", "embedded");
       return;
     }
