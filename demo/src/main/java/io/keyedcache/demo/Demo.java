@@ -59,8 +59,8 @@ public final class Demo {
     });
     timed("   first call  price(8)", () -> slowPrice.apply(8));
     timed("   second call price(8)", () -> slowPrice.apply(8));
-    slowPrice.apply(9);
-    System.out.println("   computations so far: " + keyed.statistics().computations());
+    timed("   first call  price(9)", () -> slowPrice.apply(9));
+    System.out.println("   computations so far: " + keyed.statistics().computations() + " (price(8) and price(9))");
 
     step("6. deleteFunction removes every result of one function");
     System.out.println("   deleteFunction(\"price\") removed " + keyed.deleteFunction("price"));

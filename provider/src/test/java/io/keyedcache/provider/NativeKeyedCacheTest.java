@@ -161,4 +161,19 @@ class NativeKeyedCacheTest extends KeyedCacheContract {
     view.put(PRODUCT, "p");
     assertThat(view.get(PRODUCT)).isEqualTo("p");
   }
+
+  /** The README's typed way to the keyed view: the value type carried through, a typed lambda chained on it. */
+  @Test
+  void ofGivesTheNativeViewTypedByTheCachesValueType() {
+    Cache<CacheKey, Integer> lengths = manager.createCache("typed-view",
+        new MutableConfiguration<CacheKey, Integer>().setTypes(CacheKey.class, Integer.class));
+    KeyedCache<Integer> typed = KeyedCache.of(lengths);
+    assertThat(typed).isSameAs(lengths.unwrap(KeyedCache.class));
+    java.util.function.Function<String, Integer> length =
+        KeyedCache.of(lengths).function("length", null, (String text) -> text.length());
+    int computed = length.apply("apple");
+    assertThat(computed).isEqualTo(5);
+    Integer read = typed.find("func", "length", "apple").orElseThrow();
+    assertThat(read).isEqualTo(5);
+  }
 }
