@@ -70,6 +70,9 @@ final class Groups<K, V> {
     for (byte[] member : found) {
       members.add(CacheKey.parse(new String(member, StandardCharsets.UTF_8)));
     }
+    if (link.connection.scansKeyspace()) {
+      unlisted(text, members, found, foundIn);
+    }
     // every member's entry read in one batch (on a cluster, Lettuce's MGET sends one per slot at once)
     boolean[] alive = members.isEmpty() ? new boolean[0] : live.apply(members);
     List<CacheKey> group = new ArrayList<>();
@@ -83,6 +86,33 @@ final class Groups<K, V> {
       }
     }
     return group;
+  }
+
+  /**
+   * Adds to {@code members} those of the group {@code text} that a scan of the keyspace finds and no index listed
+   * (Redis evicted it): the value names that start with the group's key name, the key itself or a child.
+   */
+  private void unlisted(String text, List<CacheKey> members, List<byte[]> found, List<byte[]> foundIn) {
+    java.util.Set<String> listed = new java.util.HashSet<>();
+    for (CacheKey member : members) {
+      listed.add(member.toString());
+    }
+    io.lettuce.core.ScanArgs pattern = io.lettuce.core.ScanArgs.Builder
+        .matches(link.names.valuePattern(Names.name(CacheKey.parse(text)))).limit(1000);
+    io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+    do {
+      io.lettuce.core.ScanCursor from = cursor;
+      io.lettuce.core.KeyScanCursor<byte[]> scanned = link.connection.call(() -> link.commands.scan(from, pattern));
+      cursor = scanned;
+      for (byte[] name : scanned.getKeys()) {
+        String member = link.names.keyNameOf(name).substring(1); // after the 'k' of a CacheKey's name
+        if ((member.equals(text) || member.startsWith(text + "::")) && listed.add(member)) {
+          members.add(CacheKey.parse(member));
+          found.add(Names.bytes(member));
+          foundIn.add(link.names.index(members.get(members.size() - 1)));
+        }
+      }
+    } while (!cursor.isFinished());
   }
 
   /**

@@ -180,6 +180,47 @@ final class Names {
     return generations;
   }
 
+  /**
+   * A SCAN pattern matching the value names of this cache (in every shard on a cluster) whose key name (after
+   * {@code v:}) starts with {@code keyName}; {@code *} follows it.
+   */
+  String valuePattern(String keyName) {
+    String start = sharded ? glob(namespace + ":{" + tag + ":") + "*}:v:" : glob(prefix) + "v:";
+    return start + glob(keyName) + "*";
+  }
+
+  /** {@code text} with the characters special to Redis's glob patterns escaped. */
+  static String glob(String text) {
+    StringBuilder escaped = new StringBuilder(text.length() + 8);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\' || c == '^') {
+        escaped.append('\\');
+      }
+      escaped.append(c);
+    }
+    return escaped.toString();
+  }
+
+  /** The key name (what follows {@code v:}) of the value name {@code value}. */
+  String keyNameOf(byte[] value) {
+    int start = close(value) + 4; // '}:v:'
+    return new String(value, start, value.length - start, StandardCharsets.UTF_8);
+  }
+
+  /** The shard of the value name {@code value}: 0 on one server, the number before its tag's '}' on a cluster. */
+  int shardOfValue(byte[] value) {
+    if (!sharded) {
+      return 0;
+    }
+    int close = close(value);
+    int digits = close;
+    while (digits > 0 && value[digits - 1] >= '0' && value[digits - 1] <= '9') {
+      digits--;
+    }
+    return Integer.parseInt(new String(value, digits, close - digits, StandardCharsets.US_ASCII));
+  }
+
   /** Where the hash tag of a name of this cache ends. */
   private int close(byte[] name) {
     int close = namespace.length() + 2; // no '}' before the tag's own: namespaces are letters, digits, - _ .

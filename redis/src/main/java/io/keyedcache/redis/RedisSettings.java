@@ -22,19 +22,22 @@ import javax.cache.CacheException;
  * @param outageBacklog the most removals each cache remembers during an outage before it is cleared instead
  * @param tls this manager's own trust and key stores, or null for the JVM's (a {@code rediss://} URI still uses TLS)
  * @param codec the setting {@code codec}: the name of the codec of application values ({@code java} by default)
+ * @param scanKeyspace the setting {@code scan-keyspace}: {@code auto}, {@code always} or {@code never}
  * @param lettuceQuery the URI's query parameters that are Lettuce's, as a query ({@code ?database=2}), or empty
  */
 record RedisSettings(String server, String namespace, String filter, long flightLeaseMillis,
     long leaseTimeoutMillis, RedisTier.NearSettings near, int replicaAcks, long replicaAckTimeoutMillis,
     long timeoutMillis, long connectTimeoutMillis, long reconnectDelayMillis, String clientName, String user,
-    char[] password, boolean degrade, long outageBacklog, Tls tls, String codec, String lettuceQuery) {
+    char[] password, boolean degrade, long outageBacklog, Tls tls, String codec, String scanKeyspace,
+    String lettuceQuery) {
 
   /** The settings of the tier, by name. */
   static final Set<String> NAMES = Set.of("namespace", "serialization-filter", "flight-lease", "lease-timeout",
       "near-cache-size", "near-cache-lifetime", "near-cache-heartbeat", "near-cache-strict", "near-cache-weight",
       "near-cache-max-value", "replica-acks",
       "replica-ack-timeout", "timeout", "connect-timeout", "reconnect-delay", "client-name", "user", "password", "on-outage",
-      "outage-backlog", "tls-trust-store", "tls-trust-store-password", "tls-key-store", "tls-key-store-password", "codec");
+      "outage-backlog", "tls-trust-store", "tls-trust-store-password", "tls-key-store", "tls-key-store-password", "codec",
+      "scan-keyspace");
 
   /** The query parameters of a URI that Lettuce reads (the others are the tier's settings). */
   static final Set<String> LETTUCE = Set.of("database", "db", "sentinelMasterId", "clientName", "verifyPeer",
@@ -114,6 +117,11 @@ record RedisSettings(String server, String namespace, String filter, long flight
       throw new CacheException("The on-outage of " + server + " must be fail (every call throws while Redis cannot"
           + " be reached) or degrade (calls miss and do not store, removals are replayed), not '" + onOutage + "'");
     }
+    String scanKeyspace = merged.getProperty("scan-keyspace", "auto").strip();
+    if (!Set.of("auto", "always", "never").contains(scanKeyspace)) {
+      throw new CacheException("The scan-keyspace of " + server + " must be auto (scan while the server reports an"
+          + " allkeys-* maxmemory-policy), always or never, not '" + scanKeyspace + "'");
+    }
     Tls tls = tls(merged, uri, server);
     // a setting wins over the URI's user information, which wins over the environment
     boolean inUri = uri.getRawUserInfo() != null;
@@ -128,7 +136,7 @@ record RedisSettings(String server, String namespace, String filter, long flight
         user == null || user.isEmpty() ? null : user,
         password == null || password.isEmpty() ? null : password.toCharArray(), onOutage.equals("degrade"),
         number(merged, "outage-backlog", RedisTier.DEFAULT_OUTAGE_BACKLOG, 0, server), tls,
-        merged.getProperty("codec", Codecs.JAVA).strip(), lettuce.toString());
+        merged.getProperty("codec", Codecs.JAVA).strip(), scanKeyspace, lettuce.toString());
   }
 
   /**

@@ -75,6 +75,11 @@ final class RedisStores implements StoreFactory {
   /** The near caches' server link, or null when they are off. */
   private final Tracking tracking;
   private final TierCounters counters;
+  /** The setting scan-keyspace, and the server's maxmemory-policy as last read ({@link #scansKeyspace}). */
+  private final String scanKeyspace;
+  private volatile String policy;
+  private volatile long policyReadAt;
+  private static final long POLICY_MILLIS = 10_000;
 
   /**
    * {@code seeds}: the server, or with {@code cluster} the nodes to learn the cluster's topology from (any of them
@@ -84,6 +89,7 @@ final class RedisStores implements StoreFactory {
       TierCounters counters) {
     this.codecs = codecs;
     this.counters = counters;
+    this.scanKeyspace = settings.scanKeyspace();
     this.near = settings.near();
     this.replicaAcks = settings.replicaAcks();
     this.replicaAckTimeoutMillis = settings.replicaAckTimeoutMillis();
@@ -131,7 +137,7 @@ final class RedisStores implements StoreFactory {
       nodes = () -> List.of(first);
       pubsub = () -> single.connectPubSub(ByteArrayCodec.INSTANCE, first);
     }
-    warnOfEvictionPolicy();
+    reportEvictionPolicy();
     this.leases = new Leases(this, settings.leaseTimeoutMillis());
     this.flights = new Flights(this, pubsub, namespace, settings.flightLeaseMillis());
     this.tracking = near.size() == 0 ? null
@@ -191,23 +197,54 @@ final class RedisStores implements StoreFactory {
   }
 
   /**
-   * Logs a WARNING if the server evicts any key when full ({@code allkeys-*}): it may then evict the indexes that
-   * group deletion and {@code clear()} read, and leave entries readable that they should have removed. Nothing is said
-   * when the server does not tell (CONFIG refused by an ACL or a managed service).
+   * Whether group deletion, {@code clear()}, {@code removeAll()} and iteration also scan the keyspace for the cache's
+   * entries now: {@code scan-keyspace=always}, or {@code auto} while the server reports an {@code allkeys-*}
+   * {@code maxmemory-policy} (read again at most every {@value #POLICY_MILLIS} ms, so that a policy changed by
+   * {@code CONFIG SET} is followed). Under such a policy Redis may evict a cache's index or registry, and an entry
+   * they no longer list would escape them; a scan finds it wherever it is.
    */
-  private void warnOfEvictionPolicy() {
-    String policy;
-    try {
-      java.util.Map<String, String> reply = commands.configGet("maxmemory-policy");
-      policy = reply.getOrDefault("maxmemory-policy", "");
-    } catch (RedisException e) {
-      return;
+  boolean scansKeyspace() {
+    if (!scanKeyspace.equals("auto")) {
+      return scanKeyspace.equals("always");
     }
-    if (policy.startsWith("allkeys-")) {
-      LOG.log(System.Logger.Level.WARNING, "keyedcache: Redis at " + server + " has maxmemory-policy " + policy
-          + ", under which it may evict the indexes that group deletion and clear() read when it is full: then"
-          + " entries they should remove stay readable until their own lifetime ends. Use noeviction or a volatile-*"
-          + " policy for the shared tier (docs/shared-tier.md, Memory)");
+    long now = System.nanoTime();
+    if (policy == null || now - policyReadAt > TimeUnit.MILLISECONDS.toNanos(POLICY_MILLIS)) {
+      policy = readPolicy();
+      policyReadAt = now;
+    }
+    return policy.startsWith("allkeys-");
+  }
+
+  /** The server's maxmemory-policy, or "" when it does not tell (CONFIG refused by an ACL or a managed service). */
+  private String readPolicy() {
+    try {
+      java.util.Map<String, String> reply = call(() -> commands.configGet("maxmemory-policy"));
+      return reply.getOrDefault("maxmemory-policy", "");
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
+  /** Says at connect what the server's eviction policy means for the caches, when it is one that evicts any key. */
+  private void reportEvictionPolicy() {
+    String read = readPolicy();
+    policy = read;
+    policyReadAt = System.nanoTime();
+    if (read.isEmpty() && scanKeyspace.equals("auto")) {
+      LOG.log(System.Logger.Level.INFO, "keyedcache: Redis at " + server + " does not tell its maxmemory-policy"
+          + " (CONFIG GET refused); if it may evict any key (allkeys-*), set scan-keyspace=always so that group"
+          + " deletion and clear() stay complete (docs/shared-tier.md, Memory)");
+    } else if (read.startsWith("allkeys-") && scanKeyspace.equals("never")) {
+      LOG.log(System.Logger.Level.WARNING, "keyedcache: Redis at " + server + " has maxmemory-policy " + read
+          + ", under which it may evict the indexes that group deletion and clear() read when it is full, and"
+          + " scan-keyspace=never keeps them from scanning: entries they should remove may then stay readable until"
+          + " their own lifetime ends. Use scan-keyspace=auto, or noeviction or a volatile-* policy (docs/shared-tier.md,"
+          + " Memory)");
+    } else if (read.startsWith("allkeys-")) {
+      LOG.log(System.Logger.Level.INFO, "keyedcache: Redis at " + server + " has maxmemory-policy " + read
+          + ", under which it may evict any key: group deletion, clear(), removeAll() and iteration scan the"
+          + " server's keyspace as well as the caches' indexes (scan-keyspace=auto), a pass over all its keys each;"
+          + " noeviction or a volatile-* policy spares that (docs/shared-tier.md, Memory)");
     }
   }
 

@@ -20,12 +20,16 @@ import java.util.function.BiConsumer;
  * What one cache's store reads of all its entries: iteration, the size estimate, clear, and the removal of entries
  * this JVM cannot decode. Each reads the cache's registry of value names (one per shard on a cluster, for the shards
  * the cache's set of shards lists) and the entries in batches ({@code MGET}): its cost grows with the cache, never
- * with the rest of the server's keyspace.
+ * with the rest of the server's keyspace. When the server may evict any key ({@link RedisStores#scansKeyspace}),
+ * iteration, clear and the removal of undecodable entries also scan the keyspace for the cache's value names, so
+ * that an entry whose registry Redis evicted is still found (then the cost is a pass over the server's keys).
  */
 final class Scans<K, V> {
   private static final System.Logger LOG = System.getLogger(Scans.class.getName());
   /** How many names one read of a registry, or one run of clear.lua, takes. */
   private static final int BATCH = 500;
+  /** How many keys one SCAN of the keyspace looks at (it matches the cache's among them). */
+  private static final int KEYSPACE_BATCH = 1000;
 
   private final CacheLink<K, V> link;
 
@@ -45,30 +49,34 @@ final class Scans<K, V> {
     return new ArrayList<>(shards);
   }
 
-  /** Hands each batch of the names a shard's registry lists (and the shard) to {@code batch}, shard by shard. */
-  private void names(BiConsumer<Integer, byte[][]> batch) {
-    Walk walk = new Walk(shards());
+  /** Hands each batch of the value names the registries list (and, when scanning, the keyspace holds) to {@code batch}. */
+  private void names(java.util.function.Consumer<byte[][]> batch) {
+    Walk walk = new Walk(shards(), link.connection.scansKeyspace(), false);
     for (byte[][] names = walk.next(); names != null; names = walk.next()) {
-      batch.accept(walk.shard(), names);
+      batch.accept(names);
     }
   }
 
-  /** The names the registries of some shards list, a batch at a time (ZSCAN: weakly consistent, never an error). */
+  /**
+   * The value names the registries of some shards list, a batch at a time (ZSCAN: weakly consistent, never an
+   * error); then, when {@code keyspace}, those a SCAN of the server's keyspace finds (every entry present throughout
+   * is found, wherever its registry went), each once when {@code distinct}.
+   */
   private final class Walk {
     private final List<Integer> shards;
+    private final boolean keyspace;
+    private final java.util.Set<java.nio.ByteBuffer> seen;
     private int at;
     private ScanCursor cursor = ScanCursor.INITIAL;
+    private ScanCursor keys;
 
-    Walk(List<Integer> shards) {
+    Walk(List<Integer> shards, boolean keyspace, boolean distinct) {
       this.shards = shards;
+      this.keyspace = keyspace;
+      this.seen = keyspace && distinct ? new java.util.HashSet<>() : null;
     }
 
-    /** The shard of the batch {@link #next} returned last. */
-    int shard() {
-      return shards.get(at);
-    }
-
-    /** The next non-empty batch, or null when every shard is done. */
+    /** The next non-empty batch, or null when every shard (and the keyspace) is done. */
     byte[][] next() {
       while (at < shards.size()) {
         if (cursor.isFinished()) {
@@ -81,12 +89,29 @@ final class Scans<K, V> {
         ScoredValueScanCursor<byte[]> scanned = link.connection.call(() -> link.commands.zscan(registry, from,
             ScanArgs.Builder.limit(BATCH)));
         cursor = scanned;
-        byte[][] names = scanned.getValues().stream().map(scored -> scored.getValue()).toArray(byte[][]::new);
+        byte[][] names = distinct(scanned.getValues().stream().map(scored -> scored.getValue()).toList());
+        if (names.length > 0) {
+          return names;
+        }
+      }
+      while (keyspace && (keys == null || !keys.isFinished())) {
+        ScanCursor from = keys == null ? ScanCursor.INITIAL : keys;
+        ScanArgs pattern = ScanArgs.Builder.matches(link.names.valuePattern("")).limit(KEYSPACE_BATCH);
+        io.lettuce.core.KeyScanCursor<byte[]> scanned = link.connection.call(() -> link.commands.scan(from, pattern));
+        keys = scanned;
+        byte[][] names = distinct(scanned.getKeys());
         if (names.length > 0) {
           return names;
         }
       }
       return null;
+    }
+
+    private byte[][] distinct(List<byte[]> names) {
+      if (seen == null) {
+        return names.toArray(byte[][]::new);
+      }
+      return names.stream().filter(name -> seen.add(java.nio.ByteBuffer.wrap(name))).toArray(byte[][]::new);
     }
   }
 
@@ -104,7 +129,8 @@ final class Scans<K, V> {
           batch.clear();
           position = 0;
           if (walk == null) {
-            walk = new Walk(shards()); // on the first call, not when the iterator is made
+            // on the first call, not when the iterator is made
+            walk = new Walk(shards(), link.connection.scansKeyspace(), true);
           }
           byte[][] names = walk.next();
           if (names == null) {
@@ -202,9 +228,35 @@ final class Scans<K, V> {
       link.connection.runAll(Script.CLEAR, keys, args);
       left = more;
     }
+    if (link.connection.scansKeyspace()) {
+      clearUnlisted();
+    }
     link.connection.replicatedEverywhere();
     if (link.near != null) {
       link.near.clear();
+    }
+  }
+
+  /** Removes the entries no registry lists (Redis evicted it), found by a scan of the keyspace, shard by shard. */
+  private void clearUnlisted() {
+    Walk walk = new Walk(List.of(), true, false);
+    for (byte[][] names = walk.next(); names != null; names = walk.next()) {
+      java.util.Map<Integer, List<byte[]>> byShard = new java.util.TreeMap<>();
+      for (byte[] name : names) {
+        byShard.computeIfAbsent(link.names.shardOfValue(name), shard -> new ArrayList<>()).add(name);
+      }
+      List<byte[][]> keys = new ArrayList<>();
+      List<byte[][]> args = new ArrayList<>();
+      for (Map.Entry<Integer, List<byte[]>> shard : byShard.entrySet()) {
+        byte[][] batch = new byte[shard.getValue().size() + 1][];
+        batch[0] = link.names.registryOfShard(shard.getKey());
+        for (int j = 0; j < shard.getValue().size(); j++) {
+          batch[j + 1] = shard.getValue().get(j);
+        }
+        keys.add(batch);
+        args.add(new byte[][] {"more".getBytes(StandardCharsets.US_ASCII)});
+      }
+      link.connection.runAll(Script.CLEAR, keys, args);
     }
   }
 
@@ -215,7 +267,7 @@ final class Scans<K, V> {
    */
   long removeUndecodable() {
     long[] removed = {0};
-    names((shard, names) -> {
+    names(names -> {
       List<KeyValue<byte[], byte[]>> values = link.connection.call(() -> link.commands.mget(names));
       for (KeyValue<byte[], byte[]> value : values) {
         if (!value.hasValue()) {
@@ -225,6 +277,7 @@ final class Scans<K, V> {
           link.envelope.decodeWithKey(value.getValue());
         } catch (Envelope.Undecodable e) {
           byte[] name = value.getKey();
+          int shard = link.names.shardOfValue(name);
           byte[][] keys = {name, link.names.leaseOf(name), link.names.indexOfShard(shard),
               link.names.registryOfShard(shard)};
           if (CacheLink.status(link.connection.call(() -> Script.REMOVE_IF_SAME.run(link.commands, keys,

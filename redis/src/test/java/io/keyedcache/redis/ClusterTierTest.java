@@ -211,6 +211,42 @@ class ClusterTierTest {
     assertThat(left).isEqualTo(50);
   }
 
+  /**
+   * scan-keyspace=always on a cluster: entries whose indexes and registries are gone (as Redis may evict them under
+   * an allkeys-* policy) are still found on every master by a group's deletion, iteration and clear.
+   */
+  @Test
+  void withScanKeyspaceEntriesWhoseIndexesWentAreFoundOnEveryMaster() {
+    Cache<Object, Object> cache = manager("scanned", "a", "scan-keyspace", "always")
+        .createCache("s", new MutableConfiguration<>());
+    KeyedCache<Object> keyed = keyed(cache);
+    for (int i = 0; i < 100; i++) {
+      keyed.put(CacheKey.of("product", i), "p" + i);
+      keyed.put(CacheKey.of("product", i, "price"), i);
+      cache.put("plain" + i, i);
+    }
+    assertThat(mastersHolding("scanned:*:v:*").size()).as("masters that hold the cache").isGreaterThan(1);
+    for (RedisServer node : cluster.nodes()) {
+      if ("*3".equals(node.send("ROLE"))) {
+        for (String pattern : List.of("scanned:*}:i", "scanned:*}:e", "scanned:*}:s")) {
+          String names = node.bulk("EVAL \"return table.concat(redis.call('keys', ARGV[1]), ' ')\" 0 " + pattern);
+          for (String name : names == null || names.isBlank() ? new String[0] : names.split(" ")) {
+            node.send("DEL " + name);
+          }
+        }
+      }
+    }
+    assertThat(keyed.deleteGroup(CacheKey.of("product", 7))).containsExactlyInAnyOrder(CacheKey.of("product", 7),
+        CacheKey.of("product", 7, "price"));
+    assertThat(keyed.deleteGroup(CacheKey.of("product"))).hasSize(198);
+    assertThat(perMaster("scanned:*:v:kproduct*").values()).allMatch(count -> count == 0);
+    Set<Object> iterated = new HashSet<>();
+    cache.forEach(entry -> iterated.add(entry.getKey()));
+    assertThat(iterated).hasSize(100);
+    cache.clear();
+    assertThat(perMaster("scanned:*:v:*").values()).allMatch(count -> count == 0);
+  }
+
   @Test
   void aGroupIsSpreadOverSeveralMastersAndItsDeletionIsComplete() {
     Cache<Object, Object> a = manager("groups", "a").createCache("g", new MutableConfiguration<>());

@@ -86,6 +86,10 @@ public final class ConfigurationFile {
       Map.entry("on-outage", "on a shared tier, what the caches do while the server cannot be reached: fail (every"
           + " call throws; the default) or degrade (reads miss, writes are not stored, removals are replayed later;"
           + " the manager starts without the server)"),
+      Map.entry("scan-keyspace", "on a shared tier, whether group deletion, clear(), removeAll() and iteration also"
+          + " scan the server's keyspace for the cache's entries, so that they stay complete when Redis may evict the"
+          + " cache's indexes: auto (while the server reports an allkeys-* maxmemory-policy; the default), always or"
+          + " never"),
       Map.entry("outage-backlog", "on a shared tier under on-outage=degrade, how many removed keys each cache"
           + " remembers during an outage before it is cleared instead when the server is back (default 10000)"),
       Map.entry("tls-trust-store", "on a shared tier over TLS (rediss://), this manager's trusted CAs: a PEM file of"
