@@ -3,14 +3,15 @@ package io.keyedcache.provider;
 import io.keyedcache.provider.caffeine.CaffeineStore;
 import io.keyedcache.provider.configuration.ConfigurationFile;
 import io.keyedcache.provider.store.StoreFactory;
-import javax.cache.CacheException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.WeakHashMap;
+import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.OptionalFeature;
 import javax.cache.spi.CachingProvider;
@@ -69,8 +70,13 @@ public final class KeyedCachingProvider implements CachingProvider {
       file = ConfigurationFile.forUri(uri, loader).orElse(null);
       if (file != null && file.tier().isPresent()) {
         Properties settings = file.tierSettings();
+        Set<String> fromFile = settings.stringPropertyNames();
         properties.stringPropertyNames().forEach(key -> settings.putIfAbsent(key, properties.getProperty(key)));
-        stores = Tiers.connect(file.tier().get(), settings, loader);
+        try {
+          stores = Tiers.connect(file.tier().get(), settings, loader);
+        } catch (CacheException e) {
+          throw inFile(e, file, fromFile);
+        }
       } else {
         stores = CaffeineStore.FACTORY;
       }
@@ -81,6 +87,18 @@ public final class KeyedCachingProvider implements CachingProvider {
       stores.close();
       throw e;
     }
+  }
+
+  /** {@code e}, naming the file too when its message is about a setting that the file gave. */
+  private static CacheException inFile(CacheException e, ConfigurationFile file, Set<String> fromFile) {
+    String message = String.valueOf(e.getMessage());
+    for (String name : fromFile) {
+      if (message.startsWith("The " + name + " of ")) {
+        return new CacheException("keyedcache configuration " + file.source() + ", setting '" + name + "': "
+            + message, e);
+      }
+    }
+    return e;
   }
 
   @Override

@@ -62,6 +62,22 @@ class SettingsTest {
   }
 
   @Test
+  void aBadValueInTheFileNamesTheFileAndTheSetting(@org.junit.jupiter.api.io.TempDir java.nio.file.Path folder)
+      throws IOException {
+    java.nio.file.Path file = java.nio.file.Files.write(folder.resolve("caches.properties"), java.util.List.of(
+        "tier = " + REDIS.server().uri(), "timeout = soon"));
+    assertThatThrownBy(() -> managers.open(file.toUri(), new Properties()))
+        .isInstanceOf(CacheException.class)
+        .hasMessageContaining("keyedcache configuration " + file.toUri())
+        .hasMessageContaining("setting 'timeout'").hasMessageContaining("whole number").hasMessageContaining("'soon'");
+    java.nio.file.Path scan = java.nio.file.Files.write(folder.resolve("scan.properties"), java.util.List.of(
+        "tier = " + REDIS.server().uri(), "scan-keyspace = sometimes"));
+    assertThatThrownBy(() -> managers.open(scan.toUri(), new Properties()))
+        .isInstanceOf(CacheException.class).hasMessageContaining("setting 'scan-keyspace'")
+        .hasMessageContaining("auto").hasMessageContaining("'sometimes'");
+  }
+
+  @Test
   void theClientNameAndLettucesOwnParametersReachTheServer() {
     Cache<Object, Object> named = manager(REDIS.server().uri() + "#named").createCache("c",
         new MutableConfiguration<>());
