@@ -25,6 +25,7 @@ public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
   private final LongAdder misses = new LongAdder();
   private final LongAdder computations = new LongAdder();
   private final SingleFlight<CacheKey, V> flights = new SingleFlight<>();
+  private final Refreshes<V> refreshes = new Refreshes<>(this);
   private volatile boolean enabled = true;
 
   protected AbstractKeyedCache() {}
@@ -52,6 +53,38 @@ public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
    * computation that began before the deletion cannot store into it afterwards. Nothing by default.
    */
   protected void fenceGroup(CacheKey key) {}
+
+  /**
+   * How long {@code key}'s entry has left to live, in nanoseconds; {@code Long.MAX_VALUE} when it has no lifetime of its
+   * own or the store cannot tell (then refreshing functions do not refresh), negative when it has no entry. Not a
+   * read. The default cannot tell.
+   */
+  protected long remainingNanos(CacheKey key) {
+    return Long.MAX_VALUE;
+  }
+
+  /** Where refreshing functions recompute in the background. */
+  protected java.util.concurrent.Executor refreshExecutor() {
+    return java.util.concurrent.ForkJoinPool.commonPool();
+  }
+
+  /**
+   * A refreshing function's background recomputation of {@code key}: if {@code due} still holds, {@code compute}, and
+   * a result that is not {@code null} to {@code put}. A store shared by several processes does it in one of them at
+   * most (the one that takes the key's computation lease without waiting; the others return at once), checks
+   * {@code due} under that lease, and keeps a group deletion that overtakes it from being undone by its put.
+   *
+   * @throws RuntimeException what {@code compute} threw
+   */
+  protected void refreshOnce(CacheKey key, java.util.function.BooleanSupplier due, Supplier<? extends V> compute,
+      java.util.function.Consumer<? super V> put) {
+    if (due.getAsBoolean()) {
+      V value = compute.get();
+      if (value != null) {
+        put.accept(value);
+      }
+    }
+  }
 
   /** Whether {@link #computeAndStore} elects one process of several to compute; false: this process computes. */
   protected boolean sharesComputations() {
@@ -140,12 +173,15 @@ public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
 
   @Override
   public final boolean delete(CacheKey key) {
-    return remove(requireNonNull(key, "key must not be null"));
+    requireNonNull(key, "key must not be null");
+    refreshes.deleting();
+    return remove(key);
   }
 
   @Override
   public final List<CacheKey> deleteGroup(CacheKey key) {
     fenceGroup(requireNonNull(key, "key must not be null"));
+    refreshes.deleting();
     return removeEach(group(key));
   }
 
@@ -165,6 +201,7 @@ public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
 
   @Override
   public final void clear() {
+    refreshes.deleting();
     removeAll();
   }
 
@@ -201,6 +238,25 @@ public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
     };
   }
 
+  @Override
+  public final CachedFunctionBuilder<V> function(String name) {
+    return new CachedFunctionBuilder<>(this, name);
+  }
+
+  /**
+   * A call of a cached function with options: a plain one without refresh options; with them, a hit that is due
+   * starts a background refresh, and a stale one answers within its staleFor.
+   */
+  final <R extends V> R cached(CacheKey key, CachedFunctionBuilder.Refresh refresh, Supplier<? extends R> compute) {
+    return computeIfAbsent(key, refresh.lifetime(), compute, refresh.refreshes() ? refresh : null);
+  }
+
+  /** {@code compute}'s value, counted as a computation. */
+  final V computation(Supplier<? extends V> compute) {
+    computations.increment();
+    return compute.get();
+  }
+
   private static CacheKey functionGroup(String name, Duration timeToLive, Object fn) {
     requireNonNull(fn, "fn must not be null");
     if (timeToLive != null) {
@@ -214,8 +270,14 @@ public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
    * Computations run outside the in-flight map's locks: the map only holds a future per key. The value found is
    * taken to be of the function's result type (see {@link KeyedCache#function(String, Duration, Function)}).
    */
-  @SuppressWarnings("unchecked")
   private <R extends V> R computeIfAbsent(CacheKey key, Duration timeToLive, Supplier<? extends R> compute) {
+    return computeIfAbsent(key, timeToLive, compute, null);
+  }
+
+  /** As above; with {@code refresh}, a hit may start a background refresh ({@link Refreshes}). */
+  @SuppressWarnings("unchecked")
+  private <R extends V> R computeIfAbsent(CacheKey key, Duration timeToLive, Supplier<? extends R> compute,
+      CachedFunctionBuilder.Refresh refresh) {
     calls.increment();
     if (!enabled) {
       misses.increment();
@@ -225,6 +287,9 @@ public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
     V cached = lookup(key);
     if (cached != null) {
       hits.increment();
+      if (refresh != null) {
+        refreshes.hit(key, refresh, compute);
+      }
       return (R) cached;
     }
     misses.increment();
@@ -251,7 +316,8 @@ public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
 
   @Override
   public final KeyedStatistics statistics() {
-    return new KeyedStatistics(calls.sum(), hits.sum(), misses.sum(), computations.sum());
+    return new KeyedStatistics(calls.sum(), hits.sum(), misses.sum(), computations.sum(), refreshes.refreshes.sum(),
+        refreshes.staleHits.sum(), refreshes.failed.sum());
   }
 
   @Override

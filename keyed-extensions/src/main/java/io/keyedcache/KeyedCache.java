@@ -166,6 +166,13 @@ public interface KeyedCache<V> {
   /** As {@link #function(String, Duration, Function)}, keyed {@code ("func", name, args...)}. */
   <R extends V> VarargsFunction<R> varargsFunction(String name, Duration timeToLive, VarargsFunction<? extends R> fn);
 
+  /**
+   * A cached function with options (its results' lifetime, refresh ahead of it, a stale result while one
+   * recomputes): {@code keyed.function("price").ttl(Duration.ofMinutes(5)).refreshAfter(Duration.ofMinutes(4))
+   * .of(this::slowPrice)}. See {@link CachedFunctionBuilder}.
+   */
+  CachedFunctionBuilder<V> function(String name);
+
   /** Removes every cached result of the function {@code name}; returns their keys. */
   default List<CacheKey> deleteFunction(String name) {
     return deleteGroup(functionKey(name));

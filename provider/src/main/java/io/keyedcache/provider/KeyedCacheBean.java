@@ -44,6 +44,21 @@ final class KeyedCacheBean implements KeyedCacheMXBean {
   }
 
   @Override
+  public long getRefreshes() {
+    return statistics().refreshes();
+  }
+
+  @Override
+  public long getStaleHits() {
+    return statistics().staleHits();
+  }
+
+  @Override
+  public long getFailedRefreshes() {
+    return statistics().failedRefreshes();
+  }
+
+  @Override
   public double getHitRatio() {
     return statistics().hitRatio();
   }

@@ -307,7 +307,7 @@ public final class KeyedCacheManager implements CacheManager {
     requireNonNull(cacheName, "cacheName must not be null");
     KeyedJCache<?, ?> cache = caches.get(cacheName);
     if (cache != null) {
-      cache.setManagementEnabled(enabled);
+      cache.management().setManagementEnabled(enabled);
     }
   }
 
@@ -317,7 +317,7 @@ public final class KeyedCacheManager implements CacheManager {
     requireNonNull(cacheName, "cacheName must not be null");
     KeyedJCache<?, ?> cache = caches.get(cacheName);
     if (cache != null) {
-      cache.setStatisticsEnabled(enabled);
+      cache.management().setStatisticsEnabled(enabled);
     }
   }
 

@@ -71,7 +71,7 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
   private final ReadThrough<K, V> loads;
   private final boolean keyed;
   private final SettingsSource source;
-  private volatile NativeKeyedCache<V> keyedView;
+  private final NativeKeyedCache<V> keyedView;
 
   private volatile boolean closed;
   volatile boolean statisticsEnabled;
@@ -123,6 +123,7 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
         Copier.serializing(manager.getClassLoader(), source.storeByReference()), store::copyAsStored) : Copier.identity();
     this.copyOut = store.readsAreCopies() ? Copier.identity() : copier;
     this.loads = new ReadThrough<>(this, store);
+    this.keyedView = keyed ? keyedView(store) : null;
     this.management = new Management(this, Tiers.redact(manager.getURI()), configuration);
     management.setStatisticsEnabled(configuration.isStatisticsEnabled());
     management.setManagementEnabled(configuration.isManagementEnabled());
@@ -510,25 +511,19 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
     throw new IllegalArgumentException("Cache '" + name + "' cannot be unwrapped to " + clazz.getName());
   }
 
-  /** The keyed view of this cache, made on first use. */
-  @SuppressWarnings("unchecked")
+  /** The keyed view of this cache. */
   private NativeKeyedCache<V> keyed() {
     if (!keyed) {
       throw new IllegalArgumentException("Cache '" + name + "' has keys of type "
           + configuration.getKeyType().getName() + source.keyType()
           + "; a KeyedCache needs a cache whose key type is Object or " + CacheKey.class.getName());
     }
-    NativeKeyedCache<V> view = keyedView;
-    if (view == null) {
-      synchronized (this) {
-        view = keyedView;
-        if (view == null) {
-          view = new NativeKeyedCache<>((KeyedJCache<CacheKey, V>) this, (Store<CacheKey, V>) store);
-          keyedView = view;
-        }
-      }
-    }
-    return view;
+    return keyedView;
+  }
+
+  @SuppressWarnings("unchecked")
+  private NativeKeyedCache<V> keyedView(Store<K, V> store) {
+    return new NativeKeyedCache<>((KeyedJCache<CacheKey, V>) this, (Store<CacheKey, V>) store);
   }
 
   /** About how many entries the store holds. */
@@ -556,12 +551,9 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
     return configuration;
   }
 
-  void setStatisticsEnabled(boolean enabled) {
-    management.setStatisticsEnabled(enabled);
-  }
-
-  void setManagementEnabled(boolean enabled) {
-    management.setManagementEnabled(enabled);
+  /** The statistics and management switches, and the MXBeans. */
+  Management management() {
+    return management;
   }
 
   // ---------------------------------------------------------------------------------------------- helpers

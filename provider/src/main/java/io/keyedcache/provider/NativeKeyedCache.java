@@ -79,6 +79,22 @@ final class NativeKeyedCache<V> extends AbstractKeyedCache<V> {
   }
 
   @Override
+  protected long remainingNanos(CacheKey key) {
+    return store.remainingNanos(key);
+  }
+
+  @Override
+  protected java.util.concurrent.Executor refreshExecutor() {
+    return cache.executor;
+  }
+
+  @Override
+  protected void refreshOnce(CacheKey key, java.util.function.BooleanSupplier due,
+      java.util.function.Supplier<? extends V> compute, java.util.function.Consumer<? super V> put) {
+    store.refreshOnce(key, due, compute, put);
+  }
+
+  @Override
   protected V computeAndStore(CacheKey key, Duration timeToLive, java.util.function.Supplier<? extends V> compute) {
     return store.computeOnce(key, compute, value -> store(key, value, timeToLive));
   }

@@ -141,32 +141,28 @@ final class DegradingStore<K, V> implements Store<K, V> {
 
   // ---------------------------------------------------------------------------------------------- reads
 
-  @Override
-  public V peek(K key) {
+  /** {@code call} on the server for a key that has nothing to replay, or {@code away} while that cannot be. */
+  private <T> T settled(K key, T away, java.util.function.Function<Store<K, V>, T> call) {
     Store<K, V> store = reached();
     if (store == null || unsettled(key)) {
-      return null;
+      return away;
     }
     try {
-      return store.peek(key);
+      return call.apply(store);
     } catch (Unreachable e) {
       tier.lost(e);
-      return null;
+      return away;
     }
   }
 
   @Override
+  public V peek(K key) {
+    return settled(key, null, store -> store.peek(key));
+  }
+
+  @Override
   public V read(K key) {
-    Store<K, V> store = reached();
-    if (store == null || unsettled(key)) {
-      return null;
-    }
-    try {
-      return store.read(key);
-    } catch (Unreachable e) {
-      tier.lost(e);
-      return null;
-    }
+    return settled(key, null, store -> store.read(key));
   }
 
   @Override
@@ -191,16 +187,7 @@ final class DegradingStore<K, V> implements Store<K, V> {
 
   @Override
   public boolean contains(K key) {
-    Store<K, V> store = reached();
-    if (store == null || unsettled(key)) {
-      return false;
-    }
-    try {
-      return store.contains(key);
-    } catch (Unreachable e) {
-      tier.lost(e);
-      return false;
-    }
+    return settled(key, false, store -> store.contains(key));
   }
 
   // ---------------------------------------------------------------------------------------------- writes
@@ -477,6 +464,25 @@ final class DegradingStore<K, V> implements Store<K, V> {
       V value = ran[0] ? (V) computed[0] : compute.get();
       return value;
     }
+  }
+
+  @Override
+  public void refreshOnce(K key, java.util.function.BooleanSupplier due, Supplier<? extends V> compute,
+      Consumer<? super V> put) {
+    Store<K, V> store = reached();
+    if (store == null) {
+      return; // the current result answers, or the call that misses computes; nothing to store it in now
+    }
+    try {
+      store.refreshOnce(key, due, compute, put);
+    } catch (Unreachable e) {
+      tier.lost(e);
+    }
+  }
+
+  @Override
+  public long remainingNanos(K key) {
+    return settled(key, -1L, store -> store.remainingNanos(key));
   }
 
   @Override

@@ -134,7 +134,6 @@ final class Groups<K, V> {
   V computeOnce(K key, Supplier<? extends V> compute, Consumer<? super V> put, Function<K, Envelope.Entry> fetch) {
     Flights flights = link.connection.flights();
     byte[] lease = link.names.flight(key);
-    byte[][] generations = key instanceof CacheKey ? link.names.generations((CacheKey) key) : new byte[0][];
     TierCounters counters = link.connection.counters();
     boolean waited = false;
     boolean woken = true;
@@ -155,38 +154,75 @@ final class Groups<K, V> {
       if (!woken) {
         counters.leaseTakeovers.increment(); // the lease lapsed under a JVM that never landed
       }
-      java.util.concurrent.ScheduledFuture<?> renewal = flights.renew(lease, token);
-      try {
-        // the generations now (made if missing): a group deletion from here on fences this computation off
-        byte[][] expected = new byte[generations.length][];
-        if (generations.length > 0) {
-          byte[] lifetime = Long.toString(GENERATION_MILLIS).getBytes(StandardCharsets.US_ASCII);
-          List<Object> current = link.connection.call(() -> Script.GENERATIONS.run(link.commands, generations,
-              token, lifetime));
-          for (int i = 0; i < expected.length; i++) {
-            expected[i] = (byte[]) current.get(i);
-          }
+      Object[] result = {null};
+      underLease(key, lease, token, () -> {
+        Envelope.Entry stored = fetch.apply(key); // stored by another JVM between our look and our lease
+        if (stored != null) {
+          result[0] = link.value(stored);
+          return null;
         }
-        present = fetch.apply(key); // stored by another JVM between our look and our lease
-        if (present != null) {
-          return link.value(present);
-        }
-        V value = compute.get();
-        if (value != null) {
-          Steps.FENCE.set(new Steps.Fence(key, generations, expected));
-          try {
-            put.accept(value);
-          } catch (Steps.FencedOff e) {
-            // a group deletion began while we computed: the caller gets the value, the group stays deleted
-          } finally {
-            Steps.FENCE.remove();
-          }
-        }
-        return value;
-      } finally {
-        renewal.cancel(false);
-        flights.land(lease, token);
-      }
+        return compute.get();
+      }, value -> {
+        result[0] = value;
+        put.accept(value);
+      });
+      @SuppressWarnings("unchecked")
+      V value = (V) result[0];
+      return value;
     }
   }
+
+  /**
+   * A refreshing function's recomputation of {@code key} in this JVM if it takes the key's flight lease at once; if
+   * another JVM holds it (a refresh or a computation of the key), that one's result is the refresh, and this returns.
+   * {@code due} is checked under the lease, so that a refresh another JVM has just landed is not done again.
+   */
+  void refreshOnce(K key, java.util.function.BooleanSupplier due, Supplier<? extends V> compute,
+      Consumer<? super V> put) {
+    Flights flights = link.connection.flights();
+    byte[] lease = link.names.flight(key);
+    byte[] token = flights.tryLease(lease, link.connection.token());
+    if (token == null) {
+      return;
+    }
+    underLease(key, lease, token, () -> due.getAsBoolean() ? compute.get() : null, put);
+  }
+
+  /**
+   * Runs {@code compute} under the flight lease {@code token} holds (renewed meanwhile, released and announced at the
+   * end) and hands a value that is not {@code null} to {@code put}, fenced by the generations of the key's groups as
+   * they were before it began: a group deletion that overtakes it leaves the group deleted (its value is not stored).
+   */
+  private void underLease(K key, byte[] lease, byte[] token, Supplier<? extends V> compute, Consumer<? super V> put) {
+    Flights flights = link.connection.flights();
+    byte[][] generations = key instanceof CacheKey ? link.names.generations((CacheKey) key) : new byte[0][];
+    java.util.concurrent.ScheduledFuture<?> renewal = flights.renew(lease, token);
+    try {
+      // the generations now (made if missing): a group deletion from here on fences this computation off
+      byte[][] expected = new byte[generations.length][];
+      if (generations.length > 0) {
+        byte[] lifetime = Long.toString(GENERATION_MILLIS).getBytes(StandardCharsets.US_ASCII);
+        List<Object> current = link.connection.call(() -> Script.GENERATIONS.run(link.commands, generations,
+            token, lifetime));
+        for (int i = 0; i < expected.length; i++) {
+          expected[i] = (byte[]) current.get(i);
+        }
+      }
+      V value = compute.get();
+      if (value != null) {
+        Steps.FENCE.set(new Steps.Fence(key, generations, expected));
+        try {
+          put.accept(value);
+        } catch (Steps.FencedOff e) {
+          // a group deletion began while we computed: the caller gets the value, the group stays deleted
+        } finally {
+          Steps.FENCE.remove();
+        }
+      }
+    } finally {
+      renewal.cancel(false);
+      flights.land(lease, token);
+    }
+  }
+
 }

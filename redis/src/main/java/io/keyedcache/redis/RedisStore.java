@@ -458,6 +458,33 @@ final class RedisStore<K, V> implements Store<K, V> {
     return groups.computeOnce(key, compute, put, this::fetch);
   }
 
+  @Override
+  public void refreshOnce(K key, java.util.function.BooleanSupplier due,
+      java.util.function.Supplier<? extends V> compute, java.util.function.Consumer<? super V> put) {
+    groups.refreshOnce(key, due, compute, put);
+  }
+
+  @Override
+  public long remainingNanos(K key) {
+    // a near entry with a deadline carries it; otherwise one GET
+    Object hit = liveNear(key);
+    long deadline;
+    if (hit != null) {
+      deadline = hit instanceof NearCache.Timed ? ((NearCache.Timed) hit).deadline() : Envelope.NO_DEADLINE;
+    } else {
+      Envelope.Entry entry = fetch(key);
+      if (entry == null) {
+        return -1;
+      }
+      deadline = entry.deadline();
+    }
+    if (deadline == Envelope.NO_DEADLINE) {
+      return Long.MAX_VALUE;
+    }
+    long left = deadline - link.now();
+    return left > 0 ? java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(left) : -1;
+  }
+
   // ---------------------------------------------------------------------------------------------- all entries
 
   @Override

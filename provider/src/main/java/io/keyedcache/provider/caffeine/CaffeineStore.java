@@ -130,6 +130,23 @@ public final class CaffeineStore<K, V> implements Store<K, V> {
   }
 
   @Override
+  public long remainingNanos(K key) {
+    Object stored = cache.asMap().get(key);
+    if (stored == null) {
+      return -1;
+    }
+    if (stored instanceof Timed) {
+      long left = timed(stored).deadline - ticker.read();
+      return left > 0 ? left : -1;
+    }
+    if (expiring) {
+      return cache.policy().expireVariably().map(policy -> policy.getExpiresAfter(key, TimeUnit.NANOSECONDS)
+          .orElse(-1)).orElse(Long.MAX_VALUE);
+    }
+    return Long.MAX_VALUE;
+  }
+
+  @Override
   public boolean contains(K key) {
     // containsKey is not a read for Caffeine's eviction policy; the value is looked at only for envelopes
     boolean present = cache.asMap().containsKey(key);

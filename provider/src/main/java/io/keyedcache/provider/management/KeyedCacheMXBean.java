@@ -28,6 +28,15 @@ public interface KeyedCacheMXBean {
   /** Values that cached functions computed. */
   long getComputations();
 
+  /** Background recomputations of refreshing cached functions that stored a new result. */
+  long getRefreshes();
+
+  /** Calls of cached functions answered by a result past its lifetime, within its staleFor. */
+  long getStaleHits();
+
+  /** Background recomputations that threw; the current result was kept. */
+  long getFailedRefreshes();
+
   /** Hits over calls, from 0 to 1; 0 before the first call. */
   double getHitRatio();
 

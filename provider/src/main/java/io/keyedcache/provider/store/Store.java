@@ -169,6 +169,33 @@ public interface Store<K, V> {
   }
 
   /**
+   * A refreshing cached function's background recomputation of {@code key}: if {@code due} still holds, the value
+   * {@code compute} gives, handed to {@code put} when it is not {@code null}. A store shared by several processes does
+   * it in at most one of them (one that finds the key's computation under way elsewhere returns at once), checks
+   * {@code due} under its lease, and keeps a group deletion that overtakes it from being undone. The default runs it
+   * here.
+   *
+   * @throws RuntimeException what {@code compute} threw; nothing is then stored
+   */
+  default void refreshOnce(K key, java.util.function.BooleanSupplier due,
+      java.util.function.Supplier<? extends V> compute, java.util.function.Consumer<? super V> put) {
+    if (due.getAsBoolean()) {
+      V value = compute.get();
+      if (value != null) {
+        put.accept(value);
+      }
+    }
+  }
+
+  /**
+   * How long {@code key}'s entry has left to live, in nanoseconds: {@code Long.MAX_VALUE} when it has no lifetime (or
+   * the store cannot tell), negative when it has no live entry. Not an access.
+   */
+  default long remainingNanos(K key) {
+    return contains(key) ? Long.MAX_VALUE : -1;
+  }
+
+  /**
    * A copy of {@code value} made through the store's own stored form (a codec), for store-by-value when the layer's
    * Java serialization cannot copy it; or {@code null} when the store has no form of its own (the default), and the
    * layer's error stands.

@@ -156,6 +156,9 @@ public class KeyedCacheEndpoint {
       statistics.put("hits", keyed.getHits());
       statistics.put("misses", keyed.getMisses());
       statistics.put("computations", keyed.getComputations());
+      statistics.put("refreshes", keyed.getRefreshes());
+      statistics.put("staleHits", keyed.getStaleHits());
+      statistics.put("failedRefreshes", keyed.getFailedRefreshes());
       statistics.put("hitRatio", keyed.getHitRatio());
       described.put("keyedStatistics", statistics);
     }

@@ -20,7 +20,8 @@ import org.springframework.cache.jcache.JCacheCache;
  * keyedcache's meters, for every cache of the manager, those created after start-up included:
  * <ul>
  *   <li>per cache with a keyed view ({@code cache} tag): {@code keyedcache.calls} ({@code result} hit or miss),
- *       {@code keyedcache.computations}, {@code keyedcache.enabled} (1 or 0);
+ *       {@code keyedcache.computations}, {@code keyedcache.refreshes} ({@code result} stored or failed),
+ *       {@code keyedcache.stale.hits}, {@code keyedcache.enabled} (1 or 0);
  *   <li>per shared tier ({@code namespace} tag): {@code keyedcache.tier.connected} (1 or 0),
  *       {@code keyedcache.tier.reconnects}, {@code keyedcache.tier.outages}, {@code keyedcache.tier.pending.removals},
  *       {@code keyedcache.near.gets} ({@code result} hit or miss), {@code keyedcache.near.size},
@@ -90,6 +91,12 @@ final class KeyedCacheMeters implements MeterBinder {
         "Keyed reads and cached-function calls that found none");
     counter(registry, "keyedcache.computations", tags, keyed, KeyedCacheMXBean::getComputations,
         "Values that cached functions computed in this JVM");
+    counter(registry, "keyedcache.refreshes", tags.and("result", "stored"), keyed, KeyedCacheMXBean::getRefreshes,
+        "Background refreshes of cached functions that stored a new result");
+    counter(registry, "keyedcache.refreshes", tags.and("result", "failed"), keyed,
+        KeyedCacheMXBean::getFailedRefreshes, "Background refreshes of cached functions that threw");
+    counter(registry, "keyedcache.stale.hits", tags, keyed, KeyedCacheMXBean::getStaleHits,
+        "Cached-function calls answered by a result past its lifetime, within its staleFor");
     Gauge.builder("keyedcache.enabled", keyed, bean -> bean.isEnabled() ? 1 : 0).tags(tags)
         .description("Whether the keyed cache is on (1) or switched off (0)").register(registry);
   }

@@ -79,6 +79,8 @@ class KeyedCacheEndpointTest {
         assertThat(described.at("/keyedStatistics/hits").asLong()).isEqualTo(1);
         assertThat(described.at("/keyedStatistics/misses").asLong()).isEqualTo(1);
         assertThat(described.at("/statistics/puts").asLong()).isEqualTo(3);
+        assertThat(described.at("/keyedStatistics/refreshes").isNumber()).isTrue();
+        assertThat(described.at("/keyedStatistics/staleHits").isNumber()).isTrue();
 
         JsonNode group = get(second, "/actuator/keyedcache/products?group=product::1&limit=10", 200);
         assertThat(group.at("/keys").toString()).isEqualTo("[\"product::1\",\"product::1::price\"]");
@@ -124,7 +126,9 @@ class KeyedCacheEndpointTest {
         assertThat(measure(first, "keyedcache.near.gets?tag=result:hit")).isGreaterThanOrEqualTo(1);
         assertThat(measure(first, "keyedcache.near.gets?tag=result:miss")).isGreaterThanOrEqualTo(1);
         assertThat(measure(second, "keyedcache.near.invalidations")).isGreaterThanOrEqualTo(1);
-        for (String meter : List.of("keyedcache.tier.reconnects", "keyedcache.tier.outages",
+        for (String meter : List.of("keyedcache.refreshes?tag=cache:products&tag=result:stored",
+            "keyedcache.refreshes?tag=cache:products&tag=result:failed", "keyedcache.stale.hits?tag=cache:products",
+            "keyedcache.tier.reconnects", "keyedcache.tier.outages",
             "keyedcache.tier.pending.removals", "keyedcache.near.size", "keyedcache.near.evictions",
             "keyedcache.lease.waits", "keyedcache.lease.takeovers")) {
           assertThat(measure(first, meter)).as(meter).isGreaterThanOrEqualTo(0);
