@@ -4,8 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -25,6 +31,10 @@ public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
   private final LongAdder misses = new LongAdder();
   private final LongAdder computations = new LongAdder();
   private final SingleFlight<CacheKey, V> flights = new SingleFlight<>();
+  /** The asynchronous functions' computations under way in this JVM, one per key. */
+  private final ConcurrentHashMap<CacheKey, CompletableFuture<V>> asyncFlights = new ConcurrentHashMap<>();
+  /** The keys whose asynchronous function this thread is calling (to return its stage): a call for one fails fast. */
+  private static final ThreadLocal<Set<CacheKey>> STARTING = ThreadLocal.withInitial(HashSet::new);
   private final Refreshes<V> refreshes = new Refreshes<>(this);
   private volatile boolean enabled = true;
 
@@ -105,6 +115,24 @@ public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
       store(key, value, timeToLive);
     }
     return value;
+  }
+
+  /**
+   * An asynchronous cached function's value for {@code key}, computed and stored once across every process that
+   * shares the store, without blocking a thread while it waits; called only when {@link #sharesComputations()}, by
+   * one flight per key and process at a time. The default starts {@code compute} here and stores a result that is not
+   * {@code null} when it completes.
+   *
+   * @return completes with the value for the caller, {@code null} if the computation gave none
+   */
+  protected CompletableFuture<V> computeAndStoreAsync(CacheKey key, Duration timeToLive,
+      Supplier<? extends CompletionStage<? extends V>> compute) {
+    return compute.get().toCompletableFuture().thenApply(value -> {
+      if (value != null) {
+        store(key, value, timeToLive);
+      }
+      return (V) value;
+    });
   }
 
   // ------------------------------------------------------------------------------------------ reading
@@ -249,6 +277,95 @@ public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
    */
   final <R extends V> R cached(CacheKey key, CachedFunctionBuilder.Refresh refresh, Supplier<? extends R> compute) {
     return computeIfAbsent(key, refresh.lifetime(), compute, refresh.refreshes() ? refresh : null);
+  }
+
+  /**
+   * A call of an asynchronous cached function ({@link CachedFunctionBuilder#ofAsync}): a hit completes at once (and may
+   * start a refresh); a miss joins the key's flight in this JVM, or starts it.
+   */
+  @SuppressWarnings("unchecked")
+  final <R extends V> CompletableFuture<R> cachedAsync(CacheKey key, CachedFunctionBuilder.Refresh refresh,
+      Supplier<? extends CompletionStage<? extends R>> compute) {
+    calls.increment();
+    if (!enabled) {
+      misses.increment();
+      computations.increment();
+      return (CompletableFuture<R>) started(key, compute).toCompletableFuture().thenApply(value -> value);
+    }
+    V cached = lookup(key);
+    if (cached != null) {
+      hits.increment();
+      if (refresh.refreshes()) {
+        refreshes.hit(key, refresh, () -> joined(compute));
+      }
+      return CompletableFuture.completedFuture((R) cached);
+    }
+    misses.increment();
+    CompletableFuture<V> mine = new CompletableFuture<>();
+    CompletableFuture<V> running = asyncFlights.putIfAbsent(key, mine);
+    if (running != null) {
+      // a copy, so that a caller that cancels or completes its future leaves the others' alone
+      return STARTING.get().contains(key) ? CompletableFuture.failedFuture(recursion(key))
+          : (CompletableFuture<R>) running.copy();
+    }
+    fly(key, refresh.lifetime(), compute, mine);
+    return (CompletableFuture<R>) mine.copy();
+  }
+
+  private void fly(CacheKey key, Duration timeToLive, Supplier<? extends CompletionStage<? extends V>> compute,
+      CompletableFuture<V> mine) {
+    CompletableFuture<V> flight;
+    try {
+      V stored = lookup(key); // stored between the caller's miss and its flight
+      if (stored != null) {
+        flight = CompletableFuture.completedFuture(stored);
+      } else if (sharesComputations()) {
+        flight = computeAndStoreAsync(key, timeToLive, () -> {
+          computations.increment();
+          return started(key, compute);
+        });
+      } else {
+        computations.increment();
+        long fence = refreshes.fence();
+        flight = started(key, compute).toCompletableFuture().thenApply(value -> {
+          if (value != null) {
+            refreshes.storeUnlessFenced(key, value, timeToLive, fence); // a deletion meanwhile stands
+          }
+          return (V) value;
+        });
+      }
+    } catch (RuntimeException | Error e) {
+      flight = CompletableFuture.failedFuture(e);
+    }
+    flight.whenComplete((value, error) -> {
+      asyncFlights.remove(key, mine);
+      if (error == null) {
+        mine.complete(value);
+      } else {
+        mine.completeExceptionally(error instanceof CompletionException && error.getCause() != null
+            ? error.getCause() : error);
+      }
+    });
+  }
+
+  /** The stage {@code compute} returns, with this thread marked as starting {@code key}'s computation meanwhile. */
+  private static <T> CompletionStage<? extends T> started(CacheKey key,
+      Supplier<? extends CompletionStage<? extends T>> compute) {
+    Set<CacheKey> starting = STARTING.get();
+    boolean added = starting.add(key);
+    try {
+      return requireNonNull(compute.get(), () -> "The asynchronous cached function under " + key
+          + " returned null instead of a CompletionStage");
+    } finally {
+      if (added) {
+        starting.remove(key);
+      }
+    }
+  }
+
+  /** For a background refresh of an asynchronous function: its result, waited for on the refreshing thread. */
+  private static <T> T joined(Supplier<? extends CompletionStage<? extends T>> compute) {
+    return SingleFlight.joined(compute.get().toCompletableFuture());
   }
 
   /** {@code compute}'s value, counted as a computation. */

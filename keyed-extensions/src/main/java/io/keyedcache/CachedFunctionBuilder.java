@@ -3,6 +3,8 @@ package io.keyedcache;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -30,6 +32,15 @@ import java.util.function.Supplier;
  * that long ({@link KeyedStatistics#staleHits()}) while the recomputation runs, instead of every caller waiting for
  * it; the entry is kept {@code ttl + staleFor} in the cache. Without it, a call after the lifetime computes and waits,
  * as a plain cached function does.
+ *
+ * <p><b>Asynchronous functions.</b> {@link #ofAsync(Function)} caches a function that returns a
+ * {@link CompletionStage}, with the same options and single flight, and without a thread blocked per waiter:
+ *
+ * <pre>{@code
+ * Function<Integer, CompletableFuture<Price>> price = keyed.function("price")
+ *     .ttl(Duration.ofMinutes(5)).refreshAfter(Duration.ofMinutes(4))
+ *     .ofAsync(id -> client.fetchPrice(id));  // a CompletionStage<Price>
+ * }</pre>
  *
  * <p>The other rules of {@link KeyedCache#function(String, Duration, Function)} hold: one computation per key however
  * many callers, {@code null} results returned and not stored, a function that needs its own result fails fast. A
@@ -89,6 +100,42 @@ public final class CachedFunctionBuilder<V> {
     CacheKey key = KeyedCache.functionKey(name);
     Refresh refresh = refresh();
     return () -> cache.cached(key, refresh, fn);
+  }
+
+  /**
+   * An asynchronous {@code fn} cached under {@code ("func", name, argument)}: the future a call returns completes with
+   * the cached result at once on a hit, else when the one computation of the key (in this JVM and, on the shared tier,
+   * across all JVMs) completes. No thread waits meanwhile: the waiters are futures, completed when the result lands
+   * (in another JVM: on the lease holder's wake-up message, or when a look every 250 ms finds it). The calling thread
+   * does at most one read of the cache (a near-cache hit, or one round trip bounded by the tier's {@code timeout}).
+   * A stage that fails completes every waiter's future with its exception; nothing is stored. A {@code fn} that calls
+   * itself with the same argument while it makes its stage gets a failed future; one whose stage waits for its own
+   * result never completes, as a synchronous one would never return. A background refresh waits for the stage on a
+   * thread of the cache's executor.
+   */
+  public <A, R extends V> Function<A, CompletableFuture<R>> ofAsync(
+      Function<? super A, ? extends CompletionStage<? extends R>> fn) {
+    requireNonNull(fn, "fn must not be null");
+    CacheKey group = KeyedCache.functionKey(name);
+    Refresh refresh = refresh();
+    return argument -> cache.cachedAsync(group.child(argument), refresh, () -> fn.apply(argument));
+  }
+
+  /** An asynchronous {@code fn} cached under {@code ("func", name, a, b)}; see {@link #ofAsync(Function)}. */
+  public <A, B, R extends V> BiFunction<A, B, CompletableFuture<R>> ofAsync(
+      BiFunction<? super A, ? super B, ? extends CompletionStage<? extends R>> fn) {
+    requireNonNull(fn, "fn must not be null");
+    CacheKey group = KeyedCache.functionKey(name);
+    Refresh refresh = refresh();
+    return (a, b) -> cache.cachedAsync(group.child(a, b), refresh, () -> fn.apply(a, b));
+  }
+
+  /** An asynchronous {@code fn} cached under {@code ("func", name)}; see {@link #ofAsync(Function)}. */
+  public <R extends V> Supplier<CompletableFuture<R>> ofAsync(Supplier<? extends CompletionStage<? extends R>> fn) {
+    requireNonNull(fn, "fn must not be null");
+    CacheKey key = KeyedCache.functionKey(name);
+    Refresh refresh = refresh();
+    return () -> cache.cachedAsync(key, refresh, fn);
   }
 
   private Refresh refresh() {

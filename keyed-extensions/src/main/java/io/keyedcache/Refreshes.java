@@ -40,6 +40,27 @@ final class Refreshes<V> {
     deletions.incrementAndGet();
   }
 
+  /** The deletions so far, for {@link #storeUnlessFenced}. */
+  long fence() {
+    return deletions.get();
+  }
+
+  /**
+   * Stores a result computed since {@code fence} was taken unless a deletion overtook it (then the deletion stands);
+   * returns whether it stored.
+   */
+  boolean storeUnlessFenced(CacheKey key, V value, Duration lifetime, long fence) {
+    if (deletions.get() != fence) {
+      return false;
+    }
+    cache.store(key, value, lifetime);
+    if (deletions.get() != fence) {
+      cache.remove(key); // one came between the check and the store: it must not be undone
+      return false;
+    }
+    return true;
+  }
+
   /**
    * After a hit of {@code key}: starts its refresh when it is due; returns whether the result is stale (past its
    * ttl, within its staleFor).
@@ -91,15 +112,9 @@ final class Refreshes<V> {
     };
     try {
       cache.refreshOnce(key, due, () -> cache.computation(compute), value -> {
-        if (deletions.get() != fence) {
-          return; // a deletion overtook this refresh
+        if (storeUnlessFenced(key, value, refresh.lifetime(), fence)) {
+          refreshes.increment();
         }
-        cache.store(key, value, refresh.lifetime());
-        if (deletions.get() != fence) {
-          cache.remove(key); // one came between the check and the store: it must not be undone
-          return;
-        }
-        refreshes.increment();
       });
       retryAfter.remove(key);
     } catch (RuntimeException e) {

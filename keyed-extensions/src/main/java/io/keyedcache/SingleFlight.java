@@ -135,18 +135,23 @@ public final class SingleFlight<K, V> {
     volatile boolean storing;
 
     V await() {
-      try {
-        return join();
-      } catch (CompletionException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof RuntimeException) {
-          throw (RuntimeException) cause;
-        }
-        if (cause instanceof Error) {
-          throw (Error) cause;
-        }
-        throw e;
+      return joined(this);
+    }
+  }
+
+  /** {@code future}'s value once it completes, or the unchecked exception it failed with, unwrapped. */
+  static <T> T joined(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
       }
+      if (cause instanceof Error) {
+        throw (Error) cause;
+      }
+      throw e;
     }
   }
 }

@@ -95,6 +95,12 @@ final class NativeKeyedCache<V> extends AbstractKeyedCache<V> {
   }
 
   @Override
+  protected java.util.concurrent.CompletableFuture<V> computeAndStoreAsync(CacheKey key, Duration timeToLive,
+      java.util.function.Supplier<? extends java.util.concurrent.CompletionStage<? extends V>> compute) {
+    return store.computeOnceAsync(key, compute, value -> store(key, value, timeToLive), cache.executor);
+  }
+
+  @Override
   protected V computeAndStore(CacheKey key, Duration timeToLive, java.util.function.Supplier<? extends V> compute) {
     return store.computeOnce(key, compute, value -> store(key, value, timeToLive));
   }

@@ -467,6 +467,15 @@ final class DegradingStore<K, V> implements Store<K, V> {
   }
 
   @Override
+  public java.util.concurrent.CompletableFuture<V> computeOnceAsync(K key,
+      Supplier<? extends java.util.concurrent.CompletionStage<? extends V>> compute, Consumer<? super V> put,
+      java.util.concurrent.Executor executor) {
+    Store<K, V> store = reached();
+    return store == null ? Store.super.computeOnceAsync(key, compute, value -> { }, executor)
+        : Unreachable.orHere(tier, ran -> store.computeOnceAsync(key, ran, put, executor), compute);
+  }
+
+  @Override
   public void refreshOnce(K key, java.util.function.BooleanSupplier due, Supplier<? extends V> compute,
       Consumer<? super V> put) {
     Store<K, V> store = reached();

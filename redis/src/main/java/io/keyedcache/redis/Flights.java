@@ -100,6 +100,17 @@ final class Flights implements AutoCloseable {
     }
   }
 
+  /**
+   * Completes with true when the flight of {@code lease} lands (a message), or with false after POLL_MILLIS; no
+   * thread waits for it meanwhile.
+   */
+  CompletableFuture<Boolean> landing(byte[] lease) {
+    String name = new String(lease, StandardCharsets.UTF_8);
+    CompletableFuture<Void> landed = waiting.computeIfAbsent(name, n -> new CompletableFuture<>());
+    return landed.thenApply(v -> true).completeOnTimeout(false, POLL_MILLIS, TimeUnit.MILLISECONDS)
+        .whenComplete((woken, e) -> waiting.remove(name, landed)); // one flight per key and JVM waits
+  }
+
   private void subscribed() {
     if (pubsub != null) {
       return;
@@ -110,7 +121,7 @@ final class Flights implements AutoCloseable {
         connected.addListener(new RedisPubSubAdapter<>() {
           @Override
           public void message(byte[] from, byte[] message) {
-            CompletableFuture<Void> landed = waiting.get(new String(message, StandardCharsets.UTF_8));
+            CompletableFuture<Void> landed = waiting.remove(new String(message, StandardCharsets.UTF_8));
             if (landed != null) {
               landed.complete(null);
             }

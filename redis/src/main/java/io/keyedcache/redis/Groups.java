@@ -6,6 +6,11 @@ import io.lettuce.core.RedisFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -194,35 +199,137 @@ final class Groups<K, V> {
    * they were before it began: a group deletion that overtakes it leaves the group deleted (its value is not stored).
    */
   private void underLease(K key, byte[] lease, byte[] token, Supplier<? extends V> compute, Consumer<? super V> put) {
-    Flights flights = link.connection.flights();
-    byte[][] generations = key instanceof CacheKey ? link.names.generations((CacheKey) key) : new byte[0][];
-    java.util.concurrent.ScheduledFuture<?> renewal = flights.renew(lease, token);
+    Held held = new Held(key, lease, token);
     try {
-      // the generations now (made if missing): a group deletion from here on fences this computation off
-      byte[][] expected = new byte[generations.length][];
-      if (generations.length > 0) {
-        byte[] lifetime = Long.toString(GENERATION_MILLIS).getBytes(StandardCharsets.US_ASCII);
-        List<Object> current = link.connection.call(() -> Script.GENERATIONS.run(link.commands, generations,
-            token, lifetime));
-        for (int i = 0; i < expected.length; i++) {
-          expected[i] = (byte[]) current.get(i);
-        }
-      }
       V value = compute.get();
       if (value != null) {
-        Steps.FENCE.set(new Steps.Fence(key, generations, expected));
-        try {
-          put.accept(value);
-        } catch (Steps.FencedOff e) {
-          // a group deletion began while we computed: the caller gets the value, the group stays deleted
-        } finally {
-          Steps.FENCE.remove();
-        }
+        held.put(value, put);
       }
     } finally {
-      renewal.cancel(false);
-      flights.land(lease, token);
+      held.land();
     }
   }
 
+  /**
+   * The value of {@code key}, computed by one JVM of all those that ask, as {@link #computeOnce} does, without a
+   * thread waiting: a JVM that finds the flight lease taken looks again when it lands (or after POLL_MILLIS), and the
+   * one that holds it stores when {@code compute}'s stage completes. Every store call runs on {@code executor}.
+   */
+  CompletableFuture<V> computeOnceAsync(K key, Supplier<? extends CompletionStage<? extends V>> compute,
+      Consumer<? super V> put, Function<K, Envelope.Entry> fetch, Executor executor) {
+    CompletableFuture<V> result = new CompletableFuture<>();
+    executor.execute(() -> attempt(key, compute, put, fetch, executor, result, false, true));
+    return result;
+  }
+
+  private void attempt(K key, Supplier<? extends CompletionStage<? extends V>> compute, Consumer<? super V> put,
+      Function<K, Envelope.Entry> fetch, Executor executor, CompletableFuture<V> result, boolean waited,
+      boolean woken) {
+    try {
+      Envelope.Entry present = fetch.apply(key);
+      if (present != null) {
+        result.complete(link.value(present));
+        return;
+      }
+      Flights flights = link.connection.flights();
+      byte[] lease = link.names.flight(key);
+      byte[] token = flights.tryLease(lease, link.connection.token());
+      if (token == null) {
+        if (!waited) {
+          link.connection.counters().leaseWaits.increment();
+        }
+        flights.landing(lease).thenAcceptAsync(landed ->
+            attempt(key, compute, put, fetch, executor, result, true, landed), executor);
+        return;
+      }
+      if (!woken) {
+        link.connection.counters().leaseTakeovers.increment();
+      }
+      Held held = new Held(key, lease, token);
+      CompletionStage<? extends V> stage;
+      try {
+        Envelope.Entry stored = fetch.apply(key); // stored by another JVM between our look and our lease
+        if (stored != null) {
+          held.land();
+          result.complete(link.value(stored));
+          return;
+        }
+        stage = compute.get();
+      } catch (RuntimeException | Error e) {
+        held.land();
+        throw e;
+      }
+      stage.whenCompleteAsync((value, error) -> {
+        try {
+          if (error == null && value != null) {
+            held.put(value, put);
+          }
+        } catch (RuntimeException | Error e) {
+          result.completeExceptionally(e);
+        } finally {
+          held.land();
+        }
+        if (error != null) {
+          result.completeExceptionally(error instanceof CompletionException && error.getCause() != null
+              ? error.getCause() : error);
+        } else {
+          result.complete(value);
+        }
+      }, executor);
+    } catch (RuntimeException | Error e) {
+      result.completeExceptionally(e);
+    }
+  }
+
+  /**
+   * A flight lease this JVM holds: renewed until it lands, and the generations of the key's groups when it was taken
+   * (made if missing), so that a group deletion from then on fences its computation off.
+   */
+  private final class Held {
+    private final K key;
+    private final byte[] lease;
+    private final byte[] token;
+    private final byte[][] generations;
+    private final byte[][] expected;
+    private final ScheduledFuture<?> renewal;
+
+    Held(K key, byte[] lease, byte[] token) {
+      this.key = key;
+      this.lease = lease;
+      this.token = token;
+      this.generations = key instanceof CacheKey ? link.names.generations((CacheKey) key) : new byte[0][];
+      this.renewal = link.connection.flights().renew(lease, token);
+      this.expected = new byte[generations.length][];
+      try {
+        if (generations.length > 0) {
+          byte[] lifetime = Long.toString(GENERATION_MILLIS).getBytes(StandardCharsets.US_ASCII);
+          List<Object> current = link.connection.call(() -> Script.GENERATIONS.run(link.commands, generations,
+              token, lifetime));
+          for (int i = 0; i < expected.length; i++) {
+            expected[i] = (byte[]) current.get(i);
+          }
+        }
+      } catch (RuntimeException | Error e) {
+        land();
+        throw e;
+      }
+    }
+
+    /** Hands {@code value} to {@code put} unless a group deletion began since the lease was taken. */
+    void put(V value, Consumer<? super V> put) {
+      Steps.FENCE.set(new Steps.Fence(key, generations, expected));
+      try {
+        put.accept(value);
+      } catch (Steps.FencedOff e) {
+        // a group deletion began while we computed: the caller gets the value, the group stays deleted
+      } finally {
+        Steps.FENCE.remove();
+      }
+    }
+
+    void land() {
+      renewal.cancel(false);
+      link.connection.flights().land(lease, token);
+    }
+  }
 }

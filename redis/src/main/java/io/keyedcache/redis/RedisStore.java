@@ -459,6 +459,13 @@ final class RedisStore<K, V> implements Store<K, V> {
   }
 
   @Override
+  public java.util.concurrent.CompletableFuture<V> computeOnceAsync(K key,
+      java.util.function.Supplier<? extends java.util.concurrent.CompletionStage<? extends V>> compute,
+      java.util.function.Consumer<? super V> put, java.util.concurrent.Executor executor) {
+    return groups.computeOnceAsync(key, compute, put, this::fetch, executor);
+  }
+
+  @Override
   public void refreshOnce(K key, java.util.function.BooleanSupplier due,
       java.util.function.Supplier<? extends V> compute, java.util.function.Consumer<? super V> put) {
     groups.refreshOnce(key, due, compute, put);

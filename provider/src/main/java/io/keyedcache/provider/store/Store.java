@@ -169,6 +169,27 @@ public interface Store<K, V> {
   }
 
   /**
+   * An asynchronous cached function's value for {@code key}, computed once across every process that shares the
+   * store, as {@link #computeOnce} does, without blocking a thread while it waits: the process elected starts
+   * {@code compute} and hands a result that is not {@code null} to {@code put} when its stage completes; the others
+   * complete when it lands (or the lease it held lapses and one of them takes over). Store calls run on
+   * {@code executor}, never on the thread that completes {@code compute}'s stage. The default computes here.
+   *
+   * @return completes with the value for the caller ({@code null} if the computation gave none), or with what
+   *     {@code compute} threw or its stage failed with; nothing is then stored
+   */
+  default java.util.concurrent.CompletableFuture<V> computeOnceAsync(K key,
+      java.util.function.Supplier<? extends java.util.concurrent.CompletionStage<? extends V>> compute,
+      java.util.function.Consumer<? super V> put, java.util.concurrent.Executor executor) {
+    return compute.get().toCompletableFuture().thenApply(value -> {
+      if (value != null) {
+        put.accept(value);
+      }
+      return (V) value;
+    });
+  }
+
+  /**
    * A refreshing cached function's background recomputation of {@code key}: if {@code due} still holds, the value
    * {@code compute} gives, handed to {@code put} when it is not {@code null}. A store shared by several processes does
    * it in at most one of them (one that finds the key's computation under way elsewhere returns at once), checks
