@@ -45,7 +45,8 @@ final class KeyedCacheBean implements KeyedCacheMXBean {
 
   @Override
   public long getRefreshes() {
-    return statistics().refreshes();
+    Reloads<?, ?> reloads = cache.loads.reloads;
+    return statistics().refreshes() + (reloads == null ? 0 : reloads.reloads.sum());
   }
 
   @Override
@@ -55,7 +56,8 @@ final class KeyedCacheBean implements KeyedCacheMXBean {
 
   @Override
   public long getFailedRefreshes() {
-    return statistics().failedRefreshes();
+    Reloads<?, ?> reloads = cache.loads.reloads;
+    return statistics().failedRefreshes() + (reloads == null ? 0 : reloads.failed.sum());
   }
 
   @Override

@@ -68,7 +68,7 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
   private final Class<?> keyType;
   private final Class<?> valueType;
   private final Management management;
-  private final ReadThrough<K, V> loads;
+  final ReadThrough<K, V> loads;
   private final boolean keyed;
   private final SettingsSource source;
   private final NativeKeyedCache<V> keyedView;
@@ -122,7 +122,7 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
     this.copier = configuration.isStoreByValue() ? Copier.withFallback(
         Copier.serializing(manager.getClassLoader(), source.storeByReference()), store::copyAsStored) : Copier.identity();
     this.copyOut = store.readsAreCopies() ? Copier.identity() : copier;
-    this.loads = new ReadThrough<>(this, store);
+    this.loads = new ReadThrough<>(this, store, configuration.getRefreshAfter());
     this.keyedView = keyed ? keyedView(store) : null;
     this.management = new Management(this, Tiers.redact(manager.getURI()), configuration);
     management.setStatisticsEnabled(configuration.isStatisticsEnabled());
@@ -168,8 +168,8 @@ public final class KeyedJCache<K, V> implements Cache<K, V> {
     if (stats) {
       statistics.recordLookup(value != null);
     }
-    if (value == null && load) {
-      value = loads.load(key);
+    if (load) {
+      value = value == null ? loads.load(key) : loads.found(key, value);
     }
     if (stats) {
       statistics.recordGetTime(System.nanoTime() - start);

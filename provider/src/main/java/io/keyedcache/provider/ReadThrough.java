@@ -23,9 +23,21 @@ final class ReadThrough<K, V> {
   /** Read-through loads under way, so that concurrent misses of one key share one load. */
   private final SingleFlight<K, V> flights = new SingleFlight<>();
 
-  ReadThrough(KeyedJCache<K, V> cache, Store<K, V> store) {
+  /** Refresh ahead of expiry, or null. */
+  final Reloads<K, V> reloads;
+
+  ReadThrough(KeyedJCache<K, V> cache, Store<K, V> store, java.time.Duration refreshAfter) {
     this.cache = cache;
     this.store = store;
+    this.reloads = Reloads.of(cache, store, refreshAfter, cache.expiry.policy());
+  }
+
+  /** A read-through get found {@code value}: reloads it in the background when it is due; returns it. */
+  V found(K key, V value) {
+    if (reloads != null) {
+      reloads.hit(key);
+    }
+    return value;
   }
 
   /**

@@ -128,10 +128,17 @@ class ConfigurationFileTest {
         "caches.custom.expiry = " + TenSecondsPolicy.class.getName(),
         "caches.sized.maximum-size = 1_000",
         "caches.sized.expiry = touched",
-        "caches.sized.expiry-duration = PT1H");
+        "caches.sized.expiry-duration = PT1H",
+        "caches.refreshed.read-through = true",
+        "caches.refreshed.loader = " + TestLoader.class.getName(),
+        "caches.refreshed.expiry = created",
+        "caches.refreshed.expiry-duration = 5m",
+        "caches.refreshed.refresh-after = 4m");
     CacheManager manager = manager(uri);
     try {
-      assertThat(manager.getCacheNames()).containsExactlyInAnyOrder("all", "custom", "sized");
+      assertThat(manager.getCacheNames()).containsExactlyInAnyOrder("all", "custom", "sized", "refreshed");
+      assertThat(manager.getCache("refreshed").getConfiguration(KeyedCacheConfiguration.class).getRefreshAfter())
+          .isEqualTo(java.time.Duration.ofMinutes(4));
       Cache<String, Object> all = manager.getCache("all", String.class, Object.class);
       KeyedCacheConfiguration<?, ?> config = all.getConfiguration(KeyedCacheConfiguration.class);
       assertThat(config.isStoreByValue()).isFalse();
@@ -251,6 +258,16 @@ class ConfigurationFileTest {
     assertRefused("read-through without loader", "a loader as well", "caches.products.read-through = true");
     assertRefused("executor factory that fails", "no executor today",
         "caches.products.executor = " + ExplodingExecutorFactory.class.getName());
+    String loader = "caches.products.loader = " + TestLoader.class.getName();
+    assertRefused("refresh-after without read-through", "caches.products.refresh-after — expected read-through as well",
+        "caches.products.refresh-after = 4m", "caches.products.expiry = created",
+        "caches.products.expiry-duration = 5m", loader);
+    assertRefused("refresh-after with an accessed expiry", "expected expiry created or modified",
+        "caches.products.refresh-after = 4m", "caches.products.expiry = accessed",
+        "caches.products.expiry-duration = 5m", "caches.products.read-through = true", loader);
+    assertRefused("refresh-after not below the lifetime", "a duration below caches.products.expiry-duration",
+        "caches.products.refresh-after = 5m", "caches.products.expiry = modified",
+        "caches.products.expiry-duration = 5m", "caches.products.read-through = true", loader);
     assertRefused("size and weight", "not both", "caches.products.maximum-size = 10",
         "caches.products.maximum-weight = 10", "caches.products.weigher = " + TestWeigher.class.getName());
   }

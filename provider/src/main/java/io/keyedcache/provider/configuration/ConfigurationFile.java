@@ -163,6 +163,8 @@ public final class ConfigurationFile {
     p.put("expiry-duration", "a positive duration: 500ms, 30s, 10m, 1h, 2d or ISO-8601 such as PT30S");
     p.put("read-through", "true or false (default false); needs loader");
     p.put("loader", "the class name of a CacheLoader or of a Factory of one");
+    p.put("refresh-after", "a positive duration below expiry-duration: a get of an older entry reloads it in the"
+        + " background (needs read-through, and expiry created or modified)");
     p.put("write-through", "true or false (default false); needs writer");
     p.put("writer", "the class name of a CacheWriter or of a Factory of one");
     p.put("statistics", "true or false (default false)");
@@ -385,6 +387,9 @@ public final class ConfigurationFile {
         case "loader":
           config.setCacheLoaderFactory(factory(source, key, value, CacheLoader.class, classLoader));
           break;
+        case "refresh-after":
+          config.refreshAfter(FileValues.javaDuration(duration(source, key, value)));
+          break;
         case "write-through":
           config.setWriteThrough(bool(source, key, value));
           break;
@@ -425,6 +430,9 @@ public final class ConfigurationFile {
     applyExpiry(source, config, expiry, expiryDuration, keyOf, classLoader);
     if (config.isReadThrough() && config.getCacheLoaderFactory() == null) {
       throw error(source, keyOf.get("read-through"), "a loader as well (" + prefix(keyOf) + "loader)");
+    }
+    if (config.getRefreshAfter() != null) {
+      FileValues.refreshable(source, config, expiry, expiryDuration, keyOf.get("refresh-after"), prefix(keyOf));
     }
     if (config.isWriteThrough() && config.getCacheWriterFactory() == null) {
       throw error(source, keyOf.get("write-through"), "a writer as well (" + prefix(keyOf) + "writer)");

@@ -1,5 +1,6 @@
 package io.keyedcache.provider.configuration;
 
+import io.keyedcache.provider.expiry.ExpiryDecisions;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -116,5 +117,24 @@ final class FileValues {
 
   static CacheException error(String source, String key, String expected) {
     return new CacheException("keyedcache configuration " + source + ": " + key + " — expected " + expected);
+  }
+
+  static java.time.Duration javaDuration(Duration duration) {
+    return java.time.Duration.ofNanos(ExpiryDecisions.toNanos(duration));
+  }
+
+  /** Checks what {@code refresh-after} (the file's {@code key}) needs: read-through, and a lifetime set by writes. */
+  static void refreshable(String source, KeyedCacheConfiguration<Object, Object> config, String expiry,
+      Duration expiryDuration, String key, String prefix) {
+    if (!config.isReadThrough()) {
+      throw error(source, key, "read-through as well (" + prefix + "read-through = true, with a loader)");
+    }
+    if (!"created".equals(expiry) && !"modified".equals(expiry)) {
+      throw error(source, key, "expiry created or modified (" + prefix + "expiry), whose lifetime starts at a"
+          + " write and is not extended by reads");
+    }
+    if (config.getRefreshAfter().toNanos() >= ExpiryDecisions.toNanos(expiryDuration)) {
+      throw error(source, key, "a duration below " + prefix + "expiry-duration");
+    }
   }
 }

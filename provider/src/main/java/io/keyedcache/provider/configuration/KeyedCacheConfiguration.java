@@ -36,6 +36,7 @@ public final class KeyedCacheConfiguration<K, V> extends MutableConfiguration<K,
   private transient Executor executor;
   private transient Ticker ticker;
   private boolean perEntryLifetimes;
+  private java.time.Duration refreshAfter;
 
   /** A configuration with the JCache defaults: unbounded, store-by-value, eternal, no statistics. */
   public KeyedCacheConfiguration() {}
@@ -54,6 +55,7 @@ public final class KeyedCacheConfiguration<K, V> extends MutableConfiguration<K,
       this.executor = other.executor;
       this.ticker = other.ticker;
       this.perEntryLifetimes = other.perEntryLifetimes;
+      this.refreshAfter = other.refreshAfter;
     }
   }
 
@@ -112,6 +114,31 @@ public final class KeyedCacheConfiguration<K, V> extends MutableConfiguration<K,
   public KeyedCacheConfiguration<K, V> perEntryLifetimes(boolean enabled) {
     this.perEntryLifetimes = enabled;
     return this;
+  }
+
+  /**
+   * Refresh ahead of expiry for a read-through cache: a get that finds an entry written more than {@code refreshAfter}
+   * ago returns it at once and reloads it in the background with the loader, once per key in this JVM and, on the
+   * shared tier, once across all JVMs; every other get keeps the present value until the reloaded one replaces it
+   * (with a full lifetime). A failed reload keeps the entry until it expires and is tried again after a back-off.
+   * Needs read-through with a loader and an expiry policy of {@code CreatedExpiryPolicy} or
+   * {@code ModifiedExpiryPolicy} whose duration is longer than {@code refreshAfter}; {@code createCache} refuses
+   * anything else. The configuration file's {@code refresh-after}.
+   *
+   * @throws IllegalArgumentException if {@code refreshAfter} is not positive
+   */
+  public KeyedCacheConfiguration<K, V> refreshAfter(java.time.Duration refreshAfter) {
+    Objects.requireNonNull(refreshAfter, "refreshAfter");
+    if (refreshAfter.isZero() || refreshAfter.isNegative()) {
+      throw new IllegalArgumentException("refreshAfter must be positive: " + refreshAfter);
+    }
+    this.refreshAfter = refreshAfter;
+    return this;
+  }
+
+  /** The refresh point of a read-through cache's entries, or {@code null} for none. */
+  public java.time.Duration getRefreshAfter() {
+    return refreshAfter;
   }
 
   /** The bound on the number of entries, if any. */
@@ -173,6 +200,7 @@ public final class KeyedCacheConfiguration<K, V> extends MutableConfiguration<K,
         (o instanceof KeyedCacheConfiguration) ? (KeyedCacheConfiguration<?, ?>) o : new KeyedCacheConfiguration<>();
     return maximumSize == other.maximumSize && maximumWeight == other.maximumWeight
         && perEntryLifetimes == other.perEntryLifetimes && Objects.equals(weigher, other.weigher)
+        && Objects.equals(refreshAfter, other.refreshAfter)
         && Objects.equals(executor, other.executor) && Objects.equals(ticker, other.ticker);
   }
 

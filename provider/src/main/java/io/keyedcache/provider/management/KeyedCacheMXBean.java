@@ -28,13 +28,16 @@ public interface KeyedCacheMXBean {
   /** Values that cached functions computed. */
   long getComputations();
 
-  /** Background recomputations of refreshing cached functions that stored a new result. */
+  /**
+   * Background recomputations of refreshing cached functions that stored a new result, and background reloads of a
+   * read-through cache with a refresh point ({@code refresh-after}) that replaced an entry.
+   */
   long getRefreshes();
 
   /** Calls of cached functions answered by a result past its lifetime, within its staleFor. */
   long getStaleHits();
 
-  /** Background recomputations that threw; the current result was kept. */
+  /** Background recomputations and reloads that threw; the current value was kept. */
   long getFailedRefreshes();
 
   /** Hits over calls, from 0 to 1; 0 before the first call. */
