@@ -110,17 +110,27 @@ final class Refreshes<V> {
       long remaining = cache.remainingNanos(key);
       return remaining >= 0 && remaining != Long.MAX_VALUE && lifetime - remaining >= point;
     };
+    boolean[] computed = {false};
     try {
-      cache.refreshOnce(key, due, () -> cache.computation(compute), value -> {
+      cache.refreshOnce(key, due, () -> {
+        computed[0] = true;
+        return cache.computation(compute);
+      }, value -> {
         if (storeUnlessFenced(key, value, refresh.lifetime(), fence)) {
           refreshes.increment();
         }
       });
-      retryAfter.remove(key);
+      if (computed[0]) {
+        retryAfter.remove(key);
+      } else {
+        // another JVM holds the key's lease (its refresh, or a computation): calls here leave it alone for a while
+        // rather than ask the server again on every hit until it lands
+        retryLater(key, Math.max(LEAST_BACKOFF_NANOS, (nanos(refresh.ttl()) - point) / 8));
+      }
     } catch (RuntimeException e) {
       failed.increment();
       long backoff = Math.max(LEAST_BACKOFF_NANOS, (nanos(refresh.ttl()) - point) / 4);
-      retryAfter.put(key, System.nanoTime() + backoff);
+      retryLater(key, backoff);
       long last = lastLogged.get();
       long now = System.nanoTime();
       if (now - last >= LOG_EVERY_NANOS && lastLogged.compareAndSet(last, now)) {
@@ -131,6 +141,15 @@ final class Refreshes<V> {
       }
     } finally {
       running.remove(key);
+    }
+  }
+
+  /** No refresh of {@code key} starts for {@code nanos}; past 4,096 keys waiting, those whose wait is over go. */
+  private void retryLater(CacheKey key, long nanos) {
+    long now = System.nanoTime();
+    retryAfter.put(key, now + nanos);
+    if (retryAfter.size() > 4_096) {
+      retryAfter.values().removeIf(until -> until - now <= 0);
     }
   }
 

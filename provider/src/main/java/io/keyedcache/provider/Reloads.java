@@ -97,18 +97,27 @@ final class Reloads<K, V> {
 
   private void run(K key) {
     BooleanSupplier due = () -> due(key); // still, under the lease: not if another JVM reloaded it meanwhile
+    boolean[] loaded = {false};
     try {
-      store.refreshOnce(key, due, () -> cache.loader.load(key), value -> {
+      store.refreshOnce(key, due, () -> {
+        loaded[0] = true;
+        return cache.loader.load(key);
+      }, value -> {
         cache.checkTypes(key, value);
         if (cache.apply(new Reload<>(cache, key, value, lifetime)).stored()) {
           reloads.increment();
         }
       });
-      retryAfter.remove(key);
+      if (loaded[0]) {
+        retryAfter.remove(key);
+      } else {
+        // another JVM holds the key's lease: gets here leave the reload to it for a while
+        retryLater(key, Math.max(LEAST_BACKOFF_NANOS, (lifetime - refreshAfter) / 8));
+      }
     } catch (RuntimeException e) {
       failed.increment();
       long backoff = Math.max(LEAST_BACKOFF_NANOS, (lifetime - refreshAfter) / 4);
-      retryAfter.put(key, System.nanoTime() + backoff);
+      retryLater(key, backoff);
       long last = lastLogged.get();
       long now = System.nanoTime();
       if (now - last >= LOG_EVERY_NANOS && lastLogged.compareAndSet(last, now)) {
@@ -119,6 +128,15 @@ final class Reloads<K, V> {
       }
     } finally {
       running.remove(key);
+    }
+  }
+
+  /** No reload of {@code key} starts for {@code nanos}; past 4,096 keys waiting, those whose wait is over go. */
+  private void retryLater(K key, long nanos) {
+    long now = System.nanoTime();
+    retryAfter.put(key, now + nanos);
+    if (retryAfter.size() > 4_096) {
+      retryAfter.values().removeIf(until -> until - now <= 0);
     }
   }
 }

@@ -1,6 +1,5 @@
 package io.keyedcache.provider.configuration;
 
-import io.keyedcache.provider.expiry.ExpiryDecisions;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -120,7 +119,7 @@ final class FileValues {
   }
 
   static java.time.Duration javaDuration(Duration duration) {
-    return java.time.Duration.ofNanos(ExpiryDecisions.toNanos(duration));
+    return java.time.Duration.ofNanos(duration.getTimeUnit().toNanos(duration.getDurationAmount()));
   }
 
   /** Checks what {@code refresh-after} (the file's {@code key}) needs: read-through, and a lifetime set by writes. */
@@ -133,7 +132,7 @@ final class FileValues {
       throw error(source, key, "expiry created or modified (" + prefix + "expiry), whose lifetime starts at a"
           + " write and is not extended by reads");
     }
-    if (config.getRefreshAfter().toNanos() >= ExpiryDecisions.toNanos(expiryDuration)) {
+    if (config.getRefreshAfter().compareTo(javaDuration(expiryDuration)) >= 0) {
       throw error(source, key, "a duration below " + prefix + "expiry-duration");
     }
   }
