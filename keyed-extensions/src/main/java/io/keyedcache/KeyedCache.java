@@ -168,8 +168,9 @@ public interface KeyedCache<V> {
 
   /**
    * A cached function with options (its results' lifetime, refresh ahead of it, a stale result while one
-   * recomputes): {@code keyed.function("price").ttl(Duration.ofMinutes(5)).refreshAfter(Duration.ofMinutes(4))
-   * .of(this::slowPrice)}. See {@link CachedFunctionBuilder}.
+   * recomputes), synchronous or asynchronous: {@code keyed.function("price").ttl(Duration.ofMinutes(5))
+   * .refreshAfter(Duration.ofMinutes(4)).of(this::slowPrice)}, or {@code .ofAsync(client::fetchPrice)} for a function
+   * that returns a {@code CompletionStage}. See {@link CachedFunctionBuilder}.
    */
   CachedFunctionBuilder<V> function(String name);
 

@@ -71,13 +71,15 @@ final class NearCache<K, V> {
    * tracking is not armed (then nothing near is trusted).
    */
   Object hit(K key) {
+    Object near = look(key);
+    (near != null ? counters.nearHits : counters.nearMisses).increment();
+    return near;
+  }
+
+  /** As {@link #hit}, not counted: for a look at an entry's deadline that follows a read of its value. */
+  Object look(K key) {
     Object near = entries.getIfPresent(key);
-    if (near != null && tracking.armed() && (!strict || (near = strictHit(key)) != null)) {
-      counters.nearHits.increment();
-      return near;
-    }
-    counters.nearMisses.increment();
-    return null;
+    return near != null && tracking.armed() && (!strict || (near = strictHit(key)) != null) ? near : null;
   }
 
   /** A hit whose deadline had passed: counted as the miss it turned out to be. */

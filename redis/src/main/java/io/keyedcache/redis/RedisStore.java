@@ -473,8 +473,11 @@ final class RedisStore<K, V> implements Store<K, V> {
 
   @Override
   public long remainingNanos(K key) {
-    // a near entry with a deadline carries it; otherwise one GET
-    Object hit = liveNear(key);
+    // a near entry with a deadline carries it (a look, not counted: the read it follows counted); otherwise one GET
+    Object hit = near == null ? null : near.look(key);
+    if (hit instanceof NearCache.Timed && ((NearCache.Timed) hit).deadline() <= link.now()) {
+      hit = null;
+    }
     long deadline;
     if (hit != null) {
       deadline = hit instanceof NearCache.Timed ? ((NearCache.Timed) hit).deadline() : Envelope.NO_DEADLINE;

@@ -147,4 +147,43 @@ class RefreshAheadTest {
         .isNotEqualTo("price 7 #2");
     System.out.printf("fenced refresh: computations %s, stored after the run: %s%n", computing, value);
   }
+
+  /**
+   * A refresh that throws, on the shared tier: the current result answers until its lifetime ends (the failure is
+   * counted), then the next call computes and waits, as a plain cached function's does.
+   */
+  @Test
+  void aFailedRefreshKeepsTheResultUntilItsLifetimeThenACallComputes() throws Exception {
+    Properties properties = new Properties();
+    properties.setProperty("namespace", "failing");
+    manager = Caching.getCachingProvider(KeyedCachingProvider.class.getName()).getCacheManager(
+        URI.create(REDIS.target().uri() + "#failing-test"), RefreshAheadTest.class.getClassLoader(), properties);
+    KeyedCache<Object> keyed = KeyedCache.of(manager.createCache("shared", new MutableConfiguration<>()));
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.function.Function<Integer, String> price = keyed.function("price").ttl(java.time.Duration.ofSeconds(3))
+        .refreshAfter(java.time.Duration.ofMillis(500)).of((Integer id) -> {
+          int n = calls.incrementAndGet();
+          if (failing.get()) {
+            throw new IllegalStateException("price service down");
+          }
+          return "price " + id + " #" + n;
+        });
+    assertThat(price.apply(1)).isEqualTo("price 1 #1");
+    long before = System.nanoTime(); // the result was stored before this: its lifetime ends before 3 s from here
+    failing.set(true);
+    Thread.sleep(600);
+    // past the refresh point: every call answers with the current result while refreshes fail in the background (a
+    // second before the lifetime of 3 s ends, so that a slow machine does not reach it)
+    for (int i = 0; i < 100 && System.nanoTime() - before < TimeUnit.MILLISECONDS.toNanos(2_000); i++) {
+      assertThat(price.apply(1)).isEqualTo("price 1 #1");
+      Thread.sleep(20);
+    }
+    assertThat(keyed.statistics().failedRefreshes()).as("refreshes tried and failed").isPositive();
+    Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(before + TimeUnit.MILLISECONDS.toNanos(3_200)
+        - System.nanoTime()))); // the lifetime has ended
+    failing.set(false);
+    assertThat(price.apply(1)).as("computed by the call, which waited for it").isEqualTo("price 1 #" + calls.get());
+    assertThat(keyed.statistics().misses()).isEqualTo(2);
+  }
 }

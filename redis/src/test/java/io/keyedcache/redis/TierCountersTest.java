@@ -76,6 +76,18 @@ class TierCountersTest {
 
       assertThat(tier.getNearCacheSize()).isLessThanOrEqualTo(10);
       assertThat(writer.unwrap(SharedTierMXBean.class).getNearCacheHits()).as("the writer read nothing").isZero();
+
+      // a refreshing function's call reads its result once, whatever it then looks up to tell the result's age
+      java.util.function.Function<Integer, String> refreshing = near.function("f").ttl(java.time.Duration.ofHours(1))
+          .refreshAfter(java.time.Duration.ofMinutes(30)).of((Integer id) -> "f" + id);
+      refreshing.apply(1);
+      Waiting.until("the function's write to be invalidated", () -> tier.getInvalidations() == 53, 10);
+      refreshing.apply(1); // kept near by this read
+      long hits = tier.getNearCacheHits();
+      for (int i = 0; i < 5; i++) {
+        assertThat(refreshing.apply(1)).isEqualTo("f1");
+      }
+      assertThat(tier.getNearCacheHits() - hits).as("near hits of 5 calls").isEqualTo(5);
     }
   }
 
