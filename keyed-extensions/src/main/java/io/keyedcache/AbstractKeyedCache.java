@@ -316,7 +316,8 @@ public abstract class AbstractKeyedCache<V> implements KeyedCache<V> {
       CompletableFuture<V> mine) {
     CompletableFuture<V> flight;
     try {
-      V stored = lookup(key); // stored between the caller's miss and its flight
+      // stored between the caller's miss and its flight? (a shared store's flight looks first itself, off this thread)
+      V stored = sharesComputations() ? null : lookup(key);
       if (stored != null) {
         flight = CompletableFuture.completedFuture(stored);
       } else if (sharesComputations()) {

@@ -111,7 +111,10 @@ public final class CachedFunctionBuilder<V> {
    * A stage that fails completes every waiter's future with its exception; nothing is stored. A {@code fn} that calls
    * itself with the same argument while it makes its stage gets a failed future; one whose stage waits for its own
    * result never completes, as a synchronous one would never return. A background refresh waits for the stage on a
-   * thread of the cache's executor.
+   * thread of the cache's executor. On the shared tier a flight's reads and writes of the server run on the cache's
+   * executor ({@code executor} setting, default the common pool), not on the thread that completes the stage or
+   * delivers the server's messages; so give a cache whose functions are asynchronous an executor that runs tasks on
+   * threads of its own, never a direct one ({@code Runnable::run}).
    */
   public <A, R extends V> Function<A, CompletableFuture<R>> ofAsync(
       Function<? super A, ? extends CompletionStage<? extends R>> fn) {

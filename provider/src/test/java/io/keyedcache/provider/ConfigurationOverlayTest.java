@@ -153,10 +153,22 @@ class ConfigurationOverlayTest {
             config -> config.getExecutor().getClass(), FileExecutor.class),
         row("executor from the code", List.of("caches.c.executor = " + FileExecutor.class.getName()),
             config -> config.executor(CODE_EXECUTOR), KeyedCacheConfiguration::getExecutor, CODE_EXECUTOR),
+        row("refresh-after from the file", refreshable("caches.c.refresh-after = 8m"), FRESH,
+            KeyedCacheConfiguration::getRefreshAfter, java.time.Duration.ofMinutes(8)),
+        row("refresh-after from the code", refreshable("caches.c.refresh-after = 8m"),
+            config -> config.refreshAfter(java.time.Duration.ofMinutes(9)), KeyedCacheConfiguration::getRefreshAfter,
+            java.time.Duration.ofMinutes(9)),
         row("a listener from the code", List.of("caches.c.maximum-size = 5"),
             config -> config.addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
                 FactoryBuilder.factoryOf(CodeListener.class), null, false, true)),
             config -> config.getCacheEntryListenerConfigurations().iterator().next().isSynchronous(), true));
+  }
+
+  /** A read-through cache that can refresh ahead, with {@code line}. */
+  private static List<String> refreshable(String line) {
+    return List.of("caches.c.read-through = true", "caches.c.loader = "
+        + ConfigurationFileTest.TestLoader.class.getName(), "caches.c.expiry = created",
+        "caches.c.expiry-duration = 10m", line);
   }
 
   @SuppressWarnings({"rawtypes", "unchecked"})

@@ -77,17 +77,17 @@ class TierCountersTest {
       assertThat(tier.getNearCacheSize()).isLessThanOrEqualTo(10);
       assertThat(writer.unwrap(SharedTierMXBean.class).getNearCacheHits()).as("the writer read nothing").isZero();
 
-      // a refreshing function's call reads its result once, whatever it then looks up to tell the result's age
+      // a refreshing function's call reads its result once (a near hit or a miss, whichever a late invalidation
+      // leaves it), whatever it then looks up to tell the result's age
       java.util.function.Function<Integer, String> refreshing = near.function("f").ttl(java.time.Duration.ofHours(1))
           .refreshAfter(java.time.Duration.ofMinutes(30)).of((Integer id) -> "f" + id);
       refreshing.apply(1);
-      Waiting.until("the function's write to be invalidated", () -> tier.getInvalidations() == 53, 10);
-      refreshing.apply(1); // kept near by this read
-      long hits = tier.getNearCacheHits();
+      long looks = tier.getNearCacheHits() + tier.getNearCacheMisses();
       for (int i = 0; i < 5; i++) {
         assertThat(refreshing.apply(1)).isEqualTo("f1");
       }
-      assertThat(tier.getNearCacheHits() - hits).as("near hits of 5 calls").isEqualTo(5);
+      assertThat(tier.getNearCacheHits() + tier.getNearCacheMisses() - looks).as("near hits and misses of 5 calls")
+          .isEqualTo(5);
     }
   }
 

@@ -586,6 +586,9 @@ public final class ConfigurationFile {
     if (given.isPerEntryLifetimes()) {
       merged.perEntryLifetimes(true);
     }
+    if (given.getRefreshAfter() != null) {
+      merged.refreshAfter(given.getRefreshAfter());
+    }
     return merged;
   }
 }
